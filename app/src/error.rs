@@ -1,0 +1,28 @@
+//! The error type that crosses from server functions to the browser. Its texts say what happened
+//! and what to do; they never carry a secret or a stack trace (details go to the server log).
+
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use leptos::server_fn::codec::JsonEncoding;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Transport or framework failure (network, bad request encoding).
+    #[error("the request did not complete: {0}")]
+    Request(String),
+    #[error("there is no agent \"{0}\"; pick one from the list")]
+    UnknownAgent(String),
+    #[error("agent id \"{0}\" is not valid")]
+    BadAgentId(String),
+    /// Something failed on the server; the log has the details.
+    #[error("the panel hit an internal error; the server log has the details")]
+    Internal,
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::Request(value.to_string())
+    }
+}

@@ -1,0 +1,72 @@
+//! The panel's user interface: pages, components, server-function declarations and the view types
+//! shared by server and browser. Compiled twice: with `ssr` into the server (where
+//! [`service`] reads OpenClaw's state) and with `hydrate` into the browser's wasm.
+
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+pub mod views;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The root component: header and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/openclaw-auth-panel.css" />
+        <Title text="OpenClaw Auth Panel" />
+        <Router>
+            <header class="topbar">
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"◆"</span>
+                    " OpenClaw Auth Panel"
+                </a>
+                <nav aria-label="Main">
+                    <a href="/">"Profiles"</a>
+                </nav>
+            </header>
+            <main id="main">
+                <Routes fallback=|| view! { <pages::NotFound /> }>
+                    // Async: the whole table is in the first HTML, so the page reads with JavaScript off.
+                    <Route path=path!("/") view=pages::ProfilesPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// The wasm entry point.
+#[cfg(feature = "hydrate")]
+pub fn hydrate() {
+    leptos::mount::hydrate_body(App);
+}

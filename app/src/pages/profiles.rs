@@ -1,0 +1,343 @@
+//! The profiles page: every agent → provider → credential, with status, expiry, cooldowns, order
+//! and the pin command. Rendered completely on the server; hydration adds the copy buttons.
+
+use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::get_overview;
+use crate::components::{CopyButton, KindBadge, StatusBadge};
+use crate::error::AppError;
+use crate::views::{AgentView, Overview, ProblemView, ProfileView, ProviderView, Summary};
+
+#[component]
+pub fn ProfilesPage() -> impl IntoView {
+    let query = use_query_map();
+    let agent = move || query.read().get("agent").filter(|a| !a.is_empty());
+    let data = Resource::new(agent, get_overview);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Reading OpenClaw's state…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(overview) => view! { <OverviewView overview /> }.into_any(),
+                    Err(error) => view! { <ErrorCard error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ErrorCard(error: AppError) -> impl IntoView {
+    view! {
+        <section class="card error-card" role="alert">
+            <h1>"Cannot show the profiles"</h1>
+            <p>{error.to_string()}</p>
+            <p><a href="/">"Show all agents"</a></p>
+        </section>
+    }
+}
+
+#[component]
+fn OverviewView(overview: Overview) -> impl IntoView {
+    let Overview {
+        state_dir,
+        config_path,
+        state_found,
+        config_found,
+        read_at,
+        rules_label,
+        rules_reason,
+        agent_ids,
+        selected_agent,
+        agents,
+        problems,
+        summary,
+    } = overview;
+    let rules_title = rules_reason.clone();
+    let config_note = if config_found { config_path.clone() } else { format!("{config_path} (not found)") };
+    view! {
+        <section class="page-head">
+            <h1>"Auth profiles"</h1>
+            <dl class="facts">
+                <div><dt>"State dir"</dt><dd><code>{state_dir.clone()}</code></dd></div>
+                <div><dt>"Config"</dt><dd><code>{config_note}</code></dd></div>
+                <div><dt>"Read at"</dt><dd>{read_at} " · " <a href="" class="reload">"Reload"</a></dd></div>
+                <div><dt>"Status rules"</dt><dd title=rules_title>{rules_label} <span class="muted">" (from " {rules_reason} ")"</span></dd></div>
+            </dl>
+        </section>
+        {(!problems.is_empty()).then(|| view! { <Problems problems /> })}
+        {if state_found {
+            view! {
+                <SummaryLine summary />
+                <AgentFilter agent_ids selected=selected_agent />
+                {agents.into_iter().map(|agent| view! { <AgentSection agent /> }).collect_view()}
+            }
+                .into_any()
+        } else {
+            view! { <EmptyState state_dir /> }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn EmptyState(state_dir: String) -> impl IntoView {
+    view! {
+        <section class="card empty-state">
+            <h2>"No OpenClaw state found at " <code>{state_dir}</code></h2>
+            <p>
+                "The panel reads OpenClaw's state directory (usually " <code>"~/.openclaw"</code>
+                "). Start it with " <code>"--state-dir /path/to/.openclaw"</code> " or set "
+                <code>"OPENCLAW_STATE_DIR"</code> "."
+            </p>
+            <p>
+                "To look around without OpenClaw, run " <code>"openclaw-auth-panel serve --demo"</code>
+                ": it serves sample profiles of every type and state."
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn Problems(problems: Vec<ProblemView>) -> impl IntoView {
+    let count = problems.len();
+    view! {
+        <section class="card problems" aria-labelledby="problems-title">
+            <h2 id="problems-title">
+                {format!("{count} problem{} while reading", if count == 1 { "" } else { "s" })}
+            </h2>
+            <p class="muted">"Everything else that could be read is shown below."</p>
+            <ul>
+                {problems
+                    .into_iter()
+                    .map(|p| {
+                        view! {
+                            <li class=format!("problem sev-{}", p.severity)>
+                                <span class="sev">{p.severity.clone()}</span>
+                                " "
+                                <code class="path">{p.path}</code>
+                                <p>{p.message}</p>
+                                <p class="hint">"What to do: " {p.hint}</p>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn SummaryLine(summary: Summary) -> impl IntoView {
+    let chip = |n: usize, word: &'static str, class: &'static str| {
+        (n > 0).then(|| view! { <li class=format!("chip {class}")><strong>{n}</strong> " " {word}</li> })
+    };
+    view! {
+        <ul class="summary" aria-label="Summary">
+            <li class="chip">
+                <strong>{summary.agents}</strong>
+                {if summary.agents == 1 { " agent" } else { " agents" }}
+            </li>
+            <li class="chip">
+                <strong>{summary.profiles}</strong>
+                {if summary.profiles == 1 { " credential" } else { " credentials" }}
+            </li>
+            {chip(summary.ok, "ok", "status-ok")}
+            {chip(summary.static_, "static", "status-static")}
+            {chip(summary.expiring, "expiring", "status-expiring")}
+            {chip(summary.expired, "expired", "status-expired")}
+            {chip(summary.missing, "missing", "status-missing")}
+            {chip(summary.unusable, "in cooldown or disabled", "status-cooldown")}
+        </ul>
+    }
+}
+
+#[component]
+fn AgentFilter(agent_ids: Vec<String>, selected: Option<String>) -> impl IntoView {
+    view! {
+        <Form method="GET" action="" attr:class="filter">
+            <label for="agent-filter">"Agent"</label>
+            <select id="agent-filter" name="agent">
+                <option value="" selected=selected.is_none()>"All agents"</option>
+                {agent_ids
+                    .into_iter()
+                    .map(|id| {
+                        let is_selected = selected.as_deref() == Some(id.as_str());
+                        view! { <option value=id.clone() selected=is_selected>{id.clone()}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <button type="submit">"Show"</button>
+        </Form>
+    }
+}
+
+#[component]
+fn AgentSection(agent: AgentView) -> impl IntoView {
+    let AgentView { id, is_default, in_config, era, era_label, store_path, state_path, migration_required, providers } =
+        agent;
+    let title_id = format!("agent-{id}");
+    let caption = format!("Credentials of agent {id}");
+    let labelled_by = title_id.clone();
+    view! {
+        <section class="card agent" aria-labelledby=labelled_by data-agent=id.clone()>
+            <h2 id=title_id>
+                "Agent " <code>{id.clone()}</code>
+                {is_default.then(|| view! { <span class="tag">"default"</span> })}
+                {(!in_config).then(|| view! { <span class="tag muted" title="Found on disk, not listed in openclaw.json">"not in config"</span> })}
+                {match era {
+                    Some(e) => view! { <span class=format!("tag era era-{e}") title=era_label.clone()>{format!("era {e}")}</span> }.into_any(),
+                    None => view! { <span class="tag muted">"no store yet"</span> }.into_any(),
+                }}
+            </h2>
+            <p class="meta">
+                "Store: " <code>{store_path}</code>
+                {(state_path_differs(&state_path)).then(|| view! { " · State: " <code>{state_path.clone()}</code> })}
+            </p>
+            {migration_required.then(|| view! {
+                <p class="banner banner-error" role="alert">
+                    <strong>"Migration required. "</strong>
+                    "This agent's credentials are still in JSON files beside the SQLite store; OpenClaw 2026.6+ refuses these providers. Run "
+                    <code>"openclaw doctor --fix"</code> " on the gateway host to import them."
+                </p>
+            })}
+            {if providers.is_empty() {
+                view! { <p class="muted">"No credentials for this agent: no stored profile and no provider key in the environment."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="profiles">
+                            <caption class="sr-only">{caption}</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Profile"</th>
+                                    <th scope="col">"Type"</th>
+                                    <th scope="col">"Secret"</th>
+                                    <th scope="col">"Source"</th>
+                                    <th scope="col">"Status"</th>
+                                    <th scope="col">"Expiry"</th>
+                                    <th scope="col">"Cooldown"</th>
+                                    <th scope="col">"Order"</th>
+                                    <th scope="col">"Pin for one session"</th>
+                                </tr>
+                            </thead>
+                            {providers.into_iter().map(|p| view! { <ProviderRows provider=p /> }).collect_view()}
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+fn state_path_differs(state_path: &str) -> bool {
+    !state_path.ends_with("auth-profiles.json")
+}
+
+#[component]
+fn ProviderRows(provider: ProviderView) -> impl IntoView {
+    let ProviderView { provider, status, stored_order, config_order, order_source, effective_order: _, next, last_good, profiles } =
+        provider;
+    let order_text = match (&stored_order, &config_order) {
+        (Some(o), _) => format!("stored order: {}", o.join(" → ")),
+        (None, Some(o)) => format!("config auth.order: {}", o.join(" → ")),
+        (None, None) => order_source.clone(),
+    };
+    view! {
+        <tbody class="provider" data-provider=provider.clone()>
+            <tr class="provider-row">
+                <th colspan="9" scope="rowgroup">
+                    <span class="provider-name">{provider.clone()}</span>
+                    " "
+                    <StatusBadge status />
+                    <span class="provider-facts">
+                        <span class="next">
+                            "Next: "
+                            {match next {
+                                Some(n) => view! { <code>{n}</code> }.into_any(),
+                                None => view! { <strong class="warn-text">"nothing usable"</strong> }.into_any(),
+                            }}
+                        </span>
+                        <span class="order-note" title=order_source>{order_text}</span>
+                        {last_good.map(|g| view! { <span>"Last good: " <code>{g}</code></span> })}
+                    </span>
+                </th>
+            </tr>
+            {profiles.into_iter().map(|p| view! { <ProfileRow profile=p /> }).collect_view()}
+        </tbody>
+    }
+}
+
+#[component]
+fn ProfileRow(profile: ProfileView) -> impl IntoView {
+    let ProfileView {
+        id,
+        kind,
+        masked,
+        source,
+        status,
+        reason,
+        expires_at,
+        expiry_text,
+        unusable,
+        order_position,
+        is_last_good,
+        is_next,
+        display,
+        pin_command,
+        skipped_because,
+    } = profile;
+    let row_class = if is_next { "profile is-next" } else { "profile" };
+    view! {
+        <tr class=row_class data-profile=id.clone() data-status=status.word()>
+            <td data-label="Profile">
+                <code class="profile-id">{id.clone()}</code>
+                {display.map(|d| view! { <span class="muted">" (" {d} ")"</span> })}
+                {is_next.then(|| view! { <span class="tag tag-next">"next"</span> })}
+                {is_last_good.then(|| view! { <span class="tag">"last good"</span> })}
+                {skipped_because.map(|s| view! { <div class="muted small">"skipped: " {s}</div> })}
+            </td>
+            <td data-label="Type"><KindBadge kind /></td>
+            <td data-label="Secret"><code class="masked">{masked}</code></td>
+            <td data-label="Source">
+                {source.label}
+                {source.path.map(|p| view! { <div class="muted small path">{p}</div> })}
+            </td>
+            <td data-label="Status">
+                <StatusBadge status />
+                {reason.map(|r| view! { <div class="muted small">{r}</div> })}
+            </td>
+            <td data-label="Expiry">
+                {expiry_text}
+                {expires_at.map(|at| view! { <div class="muted small">{at}</div> })}
+            </td>
+            <td data-label="Cooldown">
+                {match unusable {
+                    Some(u) => view! {
+                        <span class=format!("badge status-cooldown")>
+                            {format!("{} {}", u.kind, u.remaining)}
+                        </span>
+                        <div class="muted small">
+                            {u.reason.map(|r| format!("{r} · ")).unwrap_or_default()}
+                            {u.model.map(|m| format!("{m} · ")).unwrap_or_default()}
+                            "until " {u.until}
+                        </div>
+                    }.into_any(),
+                    None => view! { <span class="muted">"—"</span> }.into_any(),
+                }}
+            </td>
+            <td data-label="Order">
+                {match order_position {
+                    Some(n) => view! { <span>{format!("#{n}")}</span> }.into_any(),
+                    None => view! { <span class="muted">"—"</span> }.into_any(),
+                }}
+            </td>
+            <td data-label="Pin">
+                {match pin_command {
+                    Some(cmd) => view! { <CopyButton text=cmd label=format!("pin command for {id}") /> }.into_any(),
+                    None => view! { <span class="muted" title="Environment keys cannot be pinned to a session">"—"</span> }.into_any(),
+                }}
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,76 @@
+//! Server-side services behind the server functions (compiled only with `ssr`). A service is a
+//! plain type: tests call it without HTTP, and server functions stay thin wrappers around it.
+
+mod overview;
+mod timefmt;
+
+use std::sync::Arc;
+
+use openclaw_state::env::ProcessEnv;
+use openclaw_state::snapshot::ReadOptions;
+use openclaw_state::{StateLocation, StateSnapshot, read_state};
+
+use crate::error::AppError;
+use crate::views::Overview;
+
+pub use timefmt::{format_utc, now_ms};
+
+/// What the panel reads and how.
+#[derive(Debug, Clone)]
+pub struct PanelConfig {
+    pub location: StateLocation,
+    /// Environment credentials of the panel's own process (empty with `--no-process-env`).
+    pub process_env: ProcessEnv,
+    /// Take status rules from this OpenClaw version instead of what the state says.
+    pub openclaw_version: Option<String>,
+}
+
+/// Reads OpenClaw's state and turns it into page data.
+#[derive(Debug, Clone)]
+pub struct PanelService {
+    config: Arc<PanelConfig>,
+}
+
+impl PanelService {
+    pub fn new(config: PanelConfig) -> Self {
+        Self { config: Arc::new(config) }
+    }
+
+    pub fn config(&self) -> &PanelConfig {
+        &self.config
+    }
+
+    /// Reads the whole state now (blocking file and database reads).
+    pub fn snapshot_blocking(&self) -> StateSnapshot {
+        let options = ReadOptions {
+            process_env: self.config.process_env.clone(),
+            now_ms: now_ms(),
+            openclaw_version: self.config.openclaw_version.clone(),
+        };
+        read_state(&self.config.location, &options)
+    }
+
+    /// Reads the state off the async executor (a busy database may make a read wait).
+    pub async fn snapshot(&self) -> Result<StateSnapshot, AppError> {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || this.snapshot_blocking()).await.map_err(|e| {
+            tracing::error!(error = %e, "state read task failed");
+            AppError::Internal
+        })
+    }
+
+    /// The profiles page, optionally filtered to one agent.
+    pub async fn overview(&self, agent: Option<String>) -> Result<Overview, AppError> {
+        let agent = agent.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty());
+        if let Some(id) = &agent {
+            openclaw_state::ids::validate_agent_id(id).map_err(|_| AppError::BadAgentId(id.clone()))?;
+        }
+        let snapshot = self.snapshot().await?;
+        if let Some(id) = &agent {
+            if snapshot.agent(id).is_none() {
+                return Err(AppError::UnknownAgent(id.clone()));
+            }
+        }
+        Ok(overview::build(&snapshot, agent.as_deref()))
+    }
+}

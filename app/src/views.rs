@@ -1,0 +1,201 @@
+//! The data the browser receives. Nothing here can hold a secret: a credential crosses as its
+//! masked hint only (OpenClaw's mask), and every type is plain data, serialisable both ways.
+
+use serde::{Deserialize, Serialize};
+
+/// Expiry state of a profile or provider, in OpenClaw's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Static,
+    Expiring,
+    Expired,
+    Missing,
+}
+
+impl Status {
+    /// The word shown on the page (never colour alone).
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Static => "static",
+            Self::Expiring => "expiring",
+            Self::Expired => "expired",
+            Self::Missing => "missing",
+        }
+    }
+
+    /// A short explanation for the tooltip and screen readers.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Self::Ok => "valid for more than 24 hours",
+            Self::Static => "does not expire",
+            Self::Expiring => "expires within 24 hours",
+            Self::Expired => "expired: OpenClaw will not use it",
+            Self::Missing => "no usable secret or expiry: OpenClaw will not use it",
+        }
+    }
+}
+
+/// Credential type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Kind {
+    #[serde(rename = "oauth")]
+    OAuth,
+    #[serde(rename = "token")]
+    Token,
+    #[serde(rename = "api_key")]
+    ApiKey,
+}
+
+impl Kind {
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::OAuth => "oauth",
+            Self::Token => "token",
+            Self::ApiKey => "api_key",
+        }
+    }
+}
+
+/// Where a credential comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SourceKind {
+    /// The agent's own store.
+    Store,
+    /// Era C's shared store.
+    Shared,
+    /// The default agent's store, merged under this agent's (eras A/B).
+    Inherited,
+    /// A JSON store that OpenClaw 2026.6+ refuses until it is imported into SQLite.
+    Legacy,
+    /// The panel's process environment.
+    Env,
+    /// `<state>/.env`.
+    DotEnv,
+    /// `env` block of `openclaw.json`.
+    ConfigEnv,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceView {
+    pub kind: SourceKind,
+    /// Short words: `store`, `shared store`, `env: OPENAI_API_KEY`, `.env: OPENAI_API_KEY`.
+    pub label: String,
+    /// The file it lives in, `~`-shortened, when there is one.
+    pub path: Option<String>,
+}
+
+/// A cooldown or disable in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnusableView {
+    /// `cooldown` or `disabled`.
+    pub kind: String,
+    pub reason: Option<String>,
+    pub model: Option<String>,
+    pub until: String,
+    pub remaining: String,
+}
+
+/// One credential row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileView {
+    /// The profile id, or `env: VAR` for an environment credential.
+    pub id: String,
+    pub kind: Kind,
+    /// OpenClaw's masked hint (`sk-ant-o...BBBBBBBB`), `ref(env:VAR)` or `missing`.
+    pub masked: String,
+    pub source: SourceView,
+    pub status: Status,
+    /// OpenClaw's reason code when not usable (`expired`, `missing_credential`, `invalid_expires`).
+    pub reason: Option<String>,
+    pub expires_at: Option<String>,
+    /// `expires in 29d`, `expired 2h ago`, or `—`.
+    pub expiry_text: String,
+    pub unusable: Option<UnusableView>,
+    /// 1-based position in the stored order, if any.
+    pub order_position: Option<usize>,
+    pub is_last_good: bool,
+    /// The profile OpenClaw would try first for this provider.
+    pub is_next: bool,
+    /// `displayName` or `email`.
+    pub display: Option<String>,
+    /// `/model <model>@<profileId>`; `None` for environment credentials (they cannot be pinned).
+    pub pin_command: Option<String>,
+    /// Why OpenClaw would skip it when choosing (ineligible, config mode mismatch...).
+    pub skipped_because: Option<String>,
+}
+
+/// All credentials of one provider for one agent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderView {
+    pub provider: String,
+    pub status: Status,
+    pub stored_order: Option<Vec<String>>,
+    pub config_order: Option<Vec<String>>,
+    /// Which rule decided the order (stored order, config auth.order, ...).
+    pub order_source: String,
+    pub effective_order: Vec<String>,
+    /// What OpenClaw would use next: a profile id or `env: VAR`; `None` when nothing is usable.
+    pub next: Option<String>,
+    pub last_good: Option<String>,
+    pub profiles: Vec<ProfileView>,
+}
+
+/// One agent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentView {
+    pub id: String,
+    pub is_default: bool,
+    pub in_config: bool,
+    /// `A`, `B`, `C` or `None` when there is no store yet.
+    pub era: Option<String>,
+    pub era_label: Option<String>,
+    pub store_path: String,
+    pub state_path: String,
+    pub migration_required: bool,
+    pub providers: Vec<ProviderView>,
+}
+
+/// A file that could not be read, or was read with trouble.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemView {
+    /// `error`, `warning` or `info`.
+    pub severity: String,
+    pub path: String,
+    pub message: String,
+    pub hint: String,
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub agents: usize,
+    pub profiles: usize,
+    pub ok: usize,
+    pub static_: usize,
+    pub expiring: usize,
+    pub expired: usize,
+    pub missing: usize,
+    pub unusable: usize,
+}
+
+/// The profiles page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overview {
+    pub state_dir: String,
+    pub config_path: String,
+    pub state_found: bool,
+    pub config_found: bool,
+    pub read_at: String,
+    pub rules_label: String,
+    pub rules_reason: String,
+    /// Every agent id, for the filter.
+    pub agent_ids: Vec<String>,
+    /// The agent the page is filtered to, if any.
+    pub selected_agent: Option<String>,
+    pub agents: Vec<AgentView>,
+    pub problems: Vec<ProblemView>,
+    pub summary: Summary,
+}

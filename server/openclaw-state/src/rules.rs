@@ -1,0 +1,142 @@
+//! OpenClaw's status rules by version family (facts file §4.2.1). Every difference between
+//! versions lives in this one table, so the status code asks "what do these rules say" instead of
+//! testing version numbers.
+
+/// The three families whose rules were measured with the real CLI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum VersionFamily {
+    /// Up to 2026.4.5 (measured: 2026.3.31). Storage era A.
+    V2026_3,
+    /// 2026.4.6 – 2026.5.x (measured: 2026.5.28). Storage era B.
+    V2026_5,
+    /// 2026.6 and later (measured: 2026.9.6). Storage era C.
+    V2026_9,
+}
+
+/// Which profiles `models status --check` looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum CheckScope {
+    /// Every oauth/token profile, used by a model or not.
+    AllProfiles,
+    /// Providers used by the default, fallback and image models, through their roll-up.
+    ProvidersInUse,
+    /// Per model route, the profile that route would actually use (effective order, cooldowns).
+    ModelRoutes,
+}
+
+/// The rules one OpenClaw version family applies when it reports auth status.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RuleSet {
+    pub family: VersionFamily,
+    /// The release these rules were measured on.
+    pub measured_on: &'static str,
+    /// Human label for the page: which rules were applied.
+    pub label: &'static str,
+    /// An expired/expiring OAuth access token with a refresh token reads `ok`.
+    pub oauth_refresh_counts_as_ok: bool,
+    /// An `api_key` profile with a blank key reads `missing` (else `static`).
+    pub blank_api_key_is_missing: bool,
+    pub check_scope: CheckScope,
+    /// The default model when none is configured.
+    pub default_model: &'static str,
+    /// Env-var providers this family does not recognise.
+    pub env_providers_ignored: &'static [&'static str],
+    /// Extra env-var providers this family lists (provider, vars).
+    pub env_providers_extra: &'static [(&'static str, &'static [&'static str])],
+}
+
+/// The rule sets, oldest first.
+pub static RULES: [RuleSet; 3] = [
+    RuleSet {
+        family: VersionFamily::V2026_3,
+        measured_on: "2026.3.31",
+        label: "OpenClaw ≤ 2026.4.5 rules (measured on 2026.3.31)",
+        oauth_refresh_counts_as_ok: true,
+        blank_api_key_is_missing: false,
+        check_scope: CheckScope::AllProfiles,
+        default_model: "anthropic/claude-opus-4-6",
+        env_providers_ignored: &[],
+        env_providers_extra: &[],
+    },
+    RuleSet {
+        family: VersionFamily::V2026_5,
+        measured_on: "2026.5.28",
+        label: "OpenClaw 2026.4.6 – 2026.5.x rules (measured on 2026.5.28)",
+        oauth_refresh_counts_as_ok: false,
+        blank_api_key_is_missing: false,
+        check_scope: CheckScope::ProvidersInUse,
+        default_model: "openai/gpt-5.5",
+        env_providers_ignored: &[],
+        env_providers_extra: &[],
+    },
+    RuleSet {
+        family: VersionFamily::V2026_9,
+        measured_on: "2026.9.6",
+        label: "OpenClaw ≥ 2026.6 rules (measured on 2026.9.6)",
+        oauth_refresh_counts_as_ok: false,
+        blank_api_key_is_missing: true,
+        check_scope: CheckScope::ModelRoutes,
+        default_model: "openai/gpt-6-astra",
+        env_providers_ignored: &["groq", "mistral"],
+        env_providers_extra: &[("x-ai", &["XAI_API_KEY"])],
+    },
+];
+
+impl RuleSet {
+    pub fn for_family(family: VersionFamily) -> &'static RuleSet {
+        match family {
+            VersionFamily::V2026_3 => &RULES[0],
+            VersionFamily::V2026_5 => &RULES[1],
+            VersionFamily::V2026_9 => &RULES[2],
+        }
+    }
+
+    /// The newest rules, used when nothing tells which version owns the state.
+    pub fn newest() -> &'static RuleSet {
+        &RULES[2]
+    }
+}
+
+/// Which family an OpenClaw version string (`2026.5.28`, `2026.9.6-beta.1`) belongs to; `None`
+/// for something that is not a calendar version.
+pub fn family_of_version(version: &str) -> Option<VersionFamily> {
+    let core = version.trim().trim_start_matches('v');
+    let core = core.split(['-', '+', ' ']).next()?;
+    let mut parts = core.split('.').map(|p| p.parse::<u32>().ok());
+    let year = parts.next()??;
+    let month = parts.next()??;
+    let day = parts.next().flatten().unwrap_or(0);
+    Some(match (year, month, day) {
+        (y, _, _) if y < 2026 => VersionFamily::V2026_3,
+        (2026, m, _) if m < 4 => VersionFamily::V2026_3,
+        (2026, 4, d) if d <= 5 => VersionFamily::V2026_3,
+        (2026, m, _) if m <= 5 => VersionFamily::V2026_5,
+        _ => VersionFamily::V2026_9,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_map_to_families() {
+        assert_eq!(family_of_version("2026.3.31"), Some(VersionFamily::V2026_3));
+        assert_eq!(family_of_version("2026.1.5"), Some(VersionFamily::V2026_3));
+        assert_eq!(family_of_version("2026.4.5"), Some(VersionFamily::V2026_3));
+        assert_eq!(family_of_version("2026.4.6"), Some(VersionFamily::V2026_5));
+        assert_eq!(family_of_version("2026.5.28"), Some(VersionFamily::V2026_5));
+        assert_eq!(family_of_version("2026.6.1"), Some(VersionFamily::V2026_9));
+        assert_eq!(family_of_version("v2026.9.6-beta.2"), Some(VersionFamily::V2026_9));
+        assert_eq!(family_of_version("2027.1.1"), Some(VersionFamily::V2026_9));
+        assert_eq!(family_of_version("latest"), None);
+    }
+
+    #[test]
+    fn table_is_ordered_by_family() {
+        for (i, r) in RULES.iter().enumerate() {
+            assert_eq!(RuleSet::for_family(r.family), &RULES[i]);
+            assert_eq!(family_of_version(r.measured_on), Some(r.family));
+        }
+    }
+}

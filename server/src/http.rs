@@ -1,0 +1,43 @@
+//! The router factory: the whole HTTP surface in one function, so tests drive it with `oneshot`
+//! and the binary only adds the socket.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use app::service::PanelService;
+use app::{App, shell};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+
+/// The name wasm-bindgen gives the built files (`pkg/<name>.js`, `pkg/<name>_bg.wasm`).
+pub const OUTPUT_NAME: &str = "openclaw-auth-panel";
+
+/// Leptos options for a built site at `site_root`.
+pub fn site_options(site_root: PathBuf, addr: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(OUTPUT_NAME)
+        .site_root(site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build()
+}
+
+/// Every route of the panel: pages, server functions, static files.
+pub fn router(service: PanelService, options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let context_service = service.clone();
+    Router::new()
+        .leptos_routes_with_context(
+            &options,
+            routes,
+            move || provide_context(context_service.clone()),
+            {
+                let options = options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(options)
+}

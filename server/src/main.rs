@@ -1,0 +1,41 @@
+//! `openclaw-auth-panel`: the web panel and its command line.
+
+mod cli;
+mod demo;
+mod http;
+mod serve;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("OPENCLAW_PANEL_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match cli.command {
+        cli::Command::Serve(args) => serve::run(args),
+        cli::Command::SeedDemo { state_dir } => {
+            let not_empty = std::fs::read_dir(&state_dir).map(|mut d| d.next().is_some()).unwrap_or(false);
+            if not_empty {
+                eprintln!("openclaw-auth-panel: {} is not empty; give a new directory", state_dir.display());
+                return ExitCode::from(2);
+            }
+            match demo::seed(&state_dir, app::service::now_ms()) {
+                Ok(()) => {
+                    println!("{}", state_dir.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("openclaw-auth-panel: cannot write the demo state: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
