@@ -1,9 +1,6 @@
 //! `openclaw-auth-panel`: the web panel and its command line.
 
-mod cli;
-mod demo;
-mod http;
-mod serve;
+use panel_server::{cli, demo, serve};
 
 use std::process::ExitCode;
 

@@ -87,10 +87,12 @@ impl StateLocation {
         Self { state_dir, config_path, home }
     }
 
-    /// A location rooted at `state_dir` with the default config name, for tests and the demo.
+    /// A location rooted at `state_dir` with the default config name, for tests and the demo
+    /// (`~` still means the user's home when paths are shown).
     pub fn in_dir(state_dir: impl Into<PathBuf>) -> Self {
         let state_dir = state_dir.into();
-        Self { config_path: state_dir.join("openclaw.json"), home: state_dir.clone(), state_dir }
+        let home = PathEnv::from_process().home.map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/"));
+        Self { config_path: state_dir.join("openclaw.json"), home, state_dir }
     }
 
     /// `<state>/.env`, the global dotenv file OpenClaw trusts.

@@ -445,3 +445,79 @@ fn choose_rules(flag: Option<&str>, config: Option<&Config>, agents: &[AgentStat
     }
     (RuleSet::newest(), "no version recorded and no store found: newest rules".to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::Severity;
+
+    fn write(path: &Path, text: &str) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn read(dir: &Path) -> StateSnapshot {
+        read_state(&StateLocation::in_dir(dir), &ReadOptions { now_ms: 1_800_000_000_000, ..Default::default() })
+    }
+
+    const GOOD: &str = r#"{"version":1,"profiles":{"openai:default":{"type":"api_key","provider":"openai","key":"sk-0123456789abcdef0123"}}}"#;
+
+    #[test]
+    fn missing_state_dir_is_empty_not_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let snap = read(&dir.path().join("nope"));
+        assert!(!snap.state_dir_exists);
+        assert!(snap.is_empty());
+        assert!(snap.problems.is_empty());
+        assert_eq!(snap.agents.len(), 1, "the default agent is always listed");
+    }
+
+    #[test]
+    fn bad_files_are_reported_and_the_rest_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write(&d.join("openclaw.json"), "{ agents: { list: [ {id: 'main'}, ");
+        write(&d.join("agents/main/agent/auth-profiles.json"), GOOD);
+        write(&d.join("agents/broken/agent/auth-profiles.json"), "{\"version\":1,\"profiles\":{");
+        write(
+            &d.join("agents/odd/agent/auth-profiles.json"),
+            r#"{"version":1,"profiles":{"x:pw":{"type":"password","provider":"x","password":"hunter2-secret"},"openai:ok":{"type":"api_key","provider":"openai","key":"k"}}}"#,
+        );
+        // A directory where a file should be: unreadable even for root.
+        std::fs::create_dir_all(d.join("agents/dirfile/agent/auth-profiles.json")).unwrap();
+        let snap = read(d);
+        let messages: Vec<String> = snap.problems.iter().map(|p| format!("{} | {}", p.path.display(), p.message)).collect();
+        assert!(messages.iter().any(|m| m.contains("openclaw.json") && m.contains("JSON5")), "{messages:#?}");
+        assert!(messages.iter().any(|m| m.contains("broken/agent/auth-profiles.json") && m.contains("not valid JSON")), "{messages:#?}");
+        assert!(messages.iter().any(|m| m.contains("unknown credential type \"password\"")), "{messages:#?}");
+        assert!(messages.iter().any(|m| m.contains("dirfile") && m.contains("cannot read")), "{messages:#?}");
+        assert!(messages.iter().all(|m| !m.contains("hunter2")), "no secret in a problem");
+        assert!(snap.problems.iter().all(|p| p.severity >= Severity::Warning));
+        assert_eq!(snap.agent("main").unwrap().profiles.len(), 1);
+        assert!(snap.agent("odd").unwrap().profile("openai:ok").is_some());
+    }
+
+    #[test]
+    fn invalid_agent_dir_names_are_skipped_with_a_note() {
+        let dir = tempfile::tempdir().unwrap();
+        write(&dir.path().join("agents/Bad Name/agent/auth-profiles.json"), GOOD);
+        let snap = read(dir.path());
+        assert!(snap.agent("bad-name").is_none());
+        assert_eq!(snap.problems.len(), 1);
+        assert_eq!(snap.problems[0].severity, Severity::Info);
+    }
+
+    #[test]
+    fn config_agents_and_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write(&d.join("openclaw.json"), r#"{"agents":{"list":[{"id":"ops","default":true},{"id":"main"}]}}"#);
+        write(&d.join("agents/ops/agent/auth-profiles.json"), GOOD);
+        let snap = read(d);
+        assert_eq!(snap.agents[0].id, "ops");
+        assert!(snap.agents[0].is_default);
+        // `main` has no store: in eras A/B it sees the default agent's.
+        let main = snap.agent("main").unwrap();
+        assert!(matches!(main.profiles[0].origin, ProfileOrigin::Inherited { .. }));
+    }
+}

@@ -1,0 +1,7 @@
+//! The server side of the panel as a library: the router factory, the command line and the demo
+//! state. `main.rs` only parses arguments and dispatches, so tests drive everything from here.
+
+pub mod cli;
+pub mod demo;
+pub mod http;
+pub mod serve;

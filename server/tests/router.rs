@@ -1,0 +1,182 @@
+//! The whole HTTP surface driven with `oneshot`: no socket, no browser. The state is the demo
+//! state (every era, type and status) in a temp dir.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use app::service::{PanelConfig, PanelService, now_ms};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use openclaw_state::StateLocation;
+use panel_server::{demo, http};
+use tower::ServiceExt;
+
+/// Every full secret the demo state holds; none may ever reach a response.
+const DEMO_SECRETS: &[&str] = &[
+    demo::DEMO_SETUP_TOKEN,
+    "sk-ant-api03-DEMOFAKEDEMOFAKEDEMOFAKE-APIKEY01",
+    "eyJhbGciOiJSUzI1NiJ9.DEMOFAKE.DEMOFAKE-ACCESS01",
+    "rt_DEMOFAKEDEMOFAKE",
+    "ya29.DEMOFAKEDEMOFAKEDEMO-GOOGLE01",
+    "xai-DEMOFAKEDEMOFAKEDEMOFAKE-XAITOKEN",
+    "sk-proj-DEMOFAKEDEMOFAKEDEMOFAKE-ENVKEY01",
+    "sk-or-v1-DEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKE-OPSKEY01",
+];
+
+fn router_for(state_dir: &Path) -> axum::Router {
+    let service = PanelService::new(PanelConfig {
+        location: StateLocation::in_dir(state_dir),
+        process_env: Default::default(),
+        openclaw_version: None,
+    });
+    let site = state_dir.parent().unwrap().join("site");
+    http::router(service, http::site_options(site, SocketAddr::from(([127, 0, 0, 1], 0))))
+}
+
+fn demo_router() -> (tempfile::TempDir, axum::Router) {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join(".openclaw");
+    demo::seed(&state, now_ms()).unwrap();
+    let router = router_for(&state);
+    (dir, router)
+}
+
+async fn send(router: &axum::Router, request: Request<Body>) -> (StatusCode, String) {
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+async fn get(router: &axum::Router, uri: &str) -> (StatusCode, String) {
+    send(router, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+async fn call_overview(router: &axum::Router, form: &str) -> (StatusCode, String) {
+    let request = Request::post("/api/overview")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from(form.to_owned()))
+        .unwrap();
+    send(router, request).await
+}
+
+fn assert_no_secret(body: &str) {
+    for secret in DEMO_SECRETS {
+        assert!(!body.contains(secret), "a full secret leaked: {secret}");
+    }
+}
+
+#[tokio::test]
+async fn page_renders_every_agent_with_masks_and_no_secret() {
+    let (_dir, router) = demo_router();
+    let (status, html) = get(&router, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    for needle in [
+        "Agent <code>main</code>",
+        "Agent <code>work</code>",
+        "era A",
+        "era B",
+        "era C",
+        "sk-ant-o...MAINTOKN",
+        "ref(env:OPENROUTER_API_KEY)",
+        ".env: OPENAI_API_KEY",
+        "/model anthropic/claude-opus-4-6@anthropic:manual",
+        "Migration required",
+        "invalid_expires",
+    ] {
+        assert!(html.contains(needle), "page lacks {needle:?}");
+    }
+    for status in ["ok", "static", "expiring", "expired", "missing"] {
+        assert!(html.contains(&format!("data-status=\"{status}\"")), "no {status} row");
+    }
+    assert!(html.contains("cooldown 4m") || html.contains("cooldown 3m"), "cooldown shown with time left");
+    assert!(html.contains("disabled 3h"), "disable shown with time left");
+    assert_no_secret(&html);
+}
+
+#[tokio::test]
+async fn server_function_returns_masked_data_only() {
+    let (_dir, router) = demo_router();
+    let (status, body) = call_overview(&router, "").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let overview: app::views::Overview = serde_json::from_str(&body).unwrap();
+    assert_eq!(overview.agent_ids, ["main", "archive", "ops", "work"]);
+    let main = &overview.agents[0];
+    let anthropic = main.providers.iter().find(|p| p.provider == "anthropic").unwrap();
+    assert_eq!(anthropic.next.as_deref(), Some("anthropic:manual"));
+    assert_eq!(anthropic.profiles[0].masked, "sk-ant-o...MAINTOKN");
+    assert_no_secret(&body);
+}
+
+#[tokio::test]
+async fn agent_filter_works_and_bad_ids_are_refused() {
+    let (_dir, router) = demo_router();
+    let (status, body) = call_overview(&router, "agent=work").await;
+    assert_eq!(status, StatusCode::OK);
+    let overview: app::views::Overview = serde_json::from_str(&body).unwrap();
+    assert_eq!(overview.agents.len(), 1);
+    assert_eq!(overview.agents[0].id, "work");
+    let work_anthropic = &overview.agents[0].providers[0];
+    assert_eq!(work_anthropic.effective_order, ["anthropic:work", "anthropic:manual"]);
+
+    let (status, body) = call_overview(&router, "agent=..%2F..%2Fetc").await;
+    assert!(status.is_server_error() || status.is_client_error());
+    assert!(body.contains("BadAgentId"), "{body}");
+    let (_, body) = call_overview(&router, "agent=nobody").await;
+    assert!(body.contains("UnknownAgent"), "{body}");
+
+    let (status, html) = get(&router, "/?agent=work").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Agent <code>work</code>") && !html.contains("Agent <code>ops</code>"));
+    let (_, html) = get(&router, "/?agent=nobody").await;
+    assert!(html.contains("there is no agent"), "error shown in words");
+    assert!(!html.contains("panicked") && !html.contains("RUST_BACKTRACE"));
+}
+
+#[tokio::test]
+async fn missing_state_shows_the_empty_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let router = router_for(&dir.path().join("missing/.openclaw"));
+    let (status, html) = get(&router, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("No OpenClaw state found at"), "{html}");
+    assert!(html.contains("--state-dir"));
+}
+
+#[tokio::test]
+async fn broken_files_are_named_and_the_rest_is_shown() {
+    let (dir, router) = demo_router();
+    let state = dir.path().join(".openclaw");
+    std::fs::write(state.join("agents/ops/agent/auth-state.json"), "{\"version\": 1, \"usageStats\": ").unwrap();
+    std::fs::write(state.join("agents/work/agent/openclaw-agent.sqlite"), "garbage garbage garbage garbage").unwrap();
+    let (status, html) = get(&router, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("auth-state.json is not valid JSON"), "JSON error named");
+    assert!(html.contains("openclaw-agent.sqlite") && html.contains("not a database"), "database error named");
+    assert!(html.contains("sk-ant-o...MAINTOKN"), "the rest is still shown");
+    assert_no_secret(&html);
+}
+
+#[tokio::test]
+async fn profile_ids_are_escaped() {
+    let (dir, router) = demo_router();
+    let state = dir.path().join(".openclaw");
+    std::fs::write(
+        state.join("agents/archive/agent/auth-profiles.json"),
+        r#"{"version":1,"profiles":{"x:<script>alert(1)</script>":{"type":"api_key","provider":"x","key":"k-0123456789abcdefgh"}}}"#,
+    )
+    .unwrap();
+    let (_, html) = get(&router, "/").await;
+    assert!(!html.contains("<script>alert(1)</script>"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;") || html.contains("&lt;script>alert(1)&lt;/script>"));
+}
+
+#[tokio::test]
+async fn unknown_pages_are_404() {
+    let (_dir, router) = demo_router();
+    let (status, html) = get(&router, "/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Page not found"));
+}
