@@ -1,8 +1,8 @@
 //! The error type that crosses from server functions to the browser. Its texts say what happened
 //! and what to do; they never carry a secret or a stack trace (details go to the server log).
 
-use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -29,15 +29,10 @@ pub fn router(service: PanelService, options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
     let context_service = service.clone();
     Router::new()
-        .leptos_routes_with_context(
-            &options,
-            routes,
-            move || provide_context(context_service.clone()),
-            {
-                let options = options.clone();
-                move || shell(options.clone())
-            },
-        )
+        .leptos_routes_with_context(&options, routes, move || provide_context(context_service.clone()), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
 }

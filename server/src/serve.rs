@@ -58,7 +58,8 @@ fn site_root(flag: Option<PathBuf>) -> Result<PathBuf, ServeError> {
     if cwd.join("pkg").is_dir() {
         return Ok(cwd);
     }
-    let beside_exe = std::env::current_exe().ok().and_then(|exe| exe.parent().and_then(|d| d.parent()).map(|d| d.join("site")));
+    let beside_exe =
+        std::env::current_exe().ok().and_then(|exe| exe.parent().and_then(|d| d.parent()).map(|d| d.join("site")));
     match beside_exe {
         Some(dir) if dir.join("pkg").is_dir() => Ok(dir),
         _ => Err(ServeError::NoSite(cwd)),
@@ -96,8 +97,9 @@ fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
     let runtime = tokio::runtime::Runtime::new().map_err(ServeError::Server)?;
     runtime.block_on(async move {
         let router = crate::http::router(service, crate::http::site_options(site_root, args.bind));
-        let listener =
-            tokio::net::TcpListener::bind(args.bind).await.map_err(|source| ServeError::Bind { addr: args.bind, source })?;
+        let listener = tokio::net::TcpListener::bind(args.bind)
+            .await
+            .map_err(|source| ServeError::Bind { addr: args.bind, source })?;
         let local = listener.local_addr().map_err(ServeError::Server)?;
         eprintln!("openclaw-auth-panel: serving on http://{local}/");
         axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await.map_err(ServeError::Server)

@@ -11,10 +11,8 @@ pub fn CopyButton(text: String, #[prop(into)] label: String) -> impl IntoView {
     let copy_text = text.clone();
     let on_click = move |_| {
         let done = copy_to_clipboard(&copy_text);
-        if !done {
-            if let Some(input) = input_ref.get() {
-                input.select();
-            }
+        if !done && let Some(input) = input_ref.get() {
+            input.select();
         }
         set_state.set(Some(if done { "copied" } else { "press Ctrl+C" }));
     };

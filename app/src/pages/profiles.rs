@@ -236,8 +236,17 @@ fn state_path_differs(state_path: &str) -> bool {
 
 #[component]
 fn ProviderRows(provider: ProviderView) -> impl IntoView {
-    let ProviderView { provider, status, stored_order, config_order, order_source, effective_order: _, next, last_good, profiles } =
-        provider;
+    let ProviderView {
+        provider,
+        status,
+        stored_order,
+        config_order,
+        order_source,
+        effective_order: _,
+        next,
+        last_good,
+        profiles,
+    } = provider;
     let order_text = match (&stored_order, &config_order) {
         (Some(o), _) => format!("stored order: {}", o.join(" → ")),
         (None, Some(o)) => format!("config auth.order: {}", o.join(" → ")),
@@ -290,28 +299,28 @@ fn ProfileRow(profile: ProfileView) -> impl IntoView {
     let row_class = if is_next { "profile is-next" } else { "profile" };
     view! {
         <tr class=row_class data-profile=id.clone() data-status=status.word()>
-            <td data-label="Profile">
+            <td data-label="Profile"><div class="cell">
                 <code class="profile-id">{id.clone()}</code>
                 {display.map(|d| view! { <span class="muted">" (" {d} ")"</span> })}
                 {is_next.then(|| view! { <span class="tag tag-next">"next"</span> })}
                 {is_last_good.then(|| view! { <span class="tag">"last good"</span> })}
                 {skipped_because.map(|s| view! { <div class="muted small">"skipped: " {s}</div> })}
-            </td>
-            <td data-label="Type"><KindBadge kind /></td>
-            <td data-label="Secret"><code class="masked">{masked}</code></td>
-            <td data-label="Source">
+            </div></td>
+            <td data-label="Type"><div class="cell"><KindBadge kind /></div></td>
+            <td data-label="Secret"><div class="cell"><code class="masked">{masked}</code></div></td>
+            <td data-label="Source"><div class="cell">
                 {source.label}
                 {source.path.map(|p| view! { <div class="muted small path">{p}</div> })}
-            </td>
-            <td data-label="Status">
+            </div></td>
+            <td data-label="Status"><div class="cell">
                 <StatusBadge status />
                 {reason.map(|r| view! { <div class="muted small">{r}</div> })}
-            </td>
-            <td data-label="Expiry">
+            </div></td>
+            <td data-label="Expiry"><div class="cell">
                 {expiry_text}
                 {expires_at.map(|at| view! { <div class="muted small">{at}</div> })}
-            </td>
-            <td data-label="Cooldown">
+            </div></td>
+            <td data-label="Cooldown"><div class="cell">
                 {match unusable {
                     Some(u) => view! {
                         <span class=format!("badge status-cooldown")>
@@ -325,19 +334,19 @@ fn ProfileRow(profile: ProfileView) -> impl IntoView {
                     }.into_any(),
                     None => view! { <span class="muted">"—"</span> }.into_any(),
                 }}
-            </td>
-            <td data-label="Order">
+            </div></td>
+            <td data-label="Order"><div class="cell">
                 {match order_position {
                     Some(n) => view! { <span>{format!("#{n}")}</span> }.into_any(),
                     None => view! { <span class="muted">"—"</span> }.into_any(),
                 }}
-            </td>
-            <td data-label="Pin">
+            </div></td>
+            <td data-label="Pin"><div class="cell">
                 {match pin_command {
                     Some(cmd) => view! { <CopyButton text=cmd label=format!("pin command for {id}") /> }.into_any(),
                     None => view! { <span class="muted" title="Environment keys cannot be pinned to a session">"—"</span> }.into_any(),
                 }}
-            </td>
+            </div></td>
         </tr>
     }
 }

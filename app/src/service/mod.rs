@@ -66,10 +66,10 @@ impl PanelService {
             openclaw_state::ids::validate_agent_id(id).map_err(|_| AppError::BadAgentId(id.clone()))?;
         }
         let snapshot = self.snapshot().await?;
-        if let Some(id) = &agent {
-            if snapshot.agent(id).is_none() {
-                return Err(AppError::UnknownAgent(id.clone()));
-            }
+        if let Some(id) = &agent
+            && snapshot.agent(id).is_none()
+        {
+            return Err(AppError::UnknownAgent(id.clone()));
         }
         Ok(overview::build(&snapshot, agent.as_deref()))
     }

@@ -21,12 +21,8 @@ use crate::views::{
 
 pub(super) fn build(snapshot: &StateSnapshot, agent: Option<&str>) -> Overview {
     let loc = &snapshot.location;
-    let agents: Vec<AgentView> = snapshot
-        .agents
-        .iter()
-        .filter(|a| agent.is_none_or(|id| a.id == id))
-        .map(|a| agent_view(snapshot, a))
-        .collect();
+    let agents: Vec<AgentView> =
+        snapshot.agents.iter().filter(|a| agent.is_none_or(|id| a.id == id)).map(|a| agent_view(snapshot, a)).collect();
     let mut summary = Summary { agents: agents.len(), ..Summary::default() };
     for p in agents.iter().flat_map(|a| &a.providers).flat_map(|p| &p.profiles) {
         summary.profiles += 1;
@@ -96,22 +92,31 @@ fn agent_view(snapshot: &StateSnapshot, agent: &AgentState) -> AgentView {
             let stored_order = agent.order.get(provider).cloned();
             let config_order = snapshot.config.as_ref().and_then(|c| c.auth_order().get(provider).cloned());
             let last_good = agent.last_good.get(provider).cloned();
-            let mine: Vec<&StoredProfile> = agent.profiles.iter().filter(|p| p.credential.provider == provider).collect();
+            let mine: Vec<&StoredProfile> =
+                agent.profiles.iter().filter(|p| p.credential.provider == provider).collect();
             let healths: Vec<(CredentialKind, ProfileHealth)> = mine
                 .iter()
-                .map(|p| (p.credential.kind, profile_health(&p.credential, agent.usage.get(&p.id), snapshot.rules, now)))
+                .map(|p| {
+                    (p.credential.kind, profile_health(&p.credential, agent.usage.get(&p.id), snapshot.rules, now))
+                })
                 .collect();
             let env = env_hits.iter().find(|(p, _, _)| *p == provider);
-            let next = order
-                .first()
-                .map(str::to_owned)
-                .or_else(|| env.map(|(_, var, _)| format!("env: {var}")));
+            let next = order.first().map(str::to_owned).or_else(|| env.map(|(_, var, _)| format!("env: {var}")));
             let mut rows: Vec<ProfileView> = mine
                 .iter()
                 .zip(&healths)
                 .map(|(p, (_, h))| {
                     let skipped = order.skipped.iter().find(|(id, _)| *id == p.id).map(|(_, r)| r.describe());
-                    profile_view(snapshot, p, h, &models, stored_order.as_deref(), last_good.as_deref(), next.as_deref(), skipped)
+                    profile_view(
+                        snapshot,
+                        p,
+                        h,
+                        &models,
+                        stored_order.as_deref(),
+                        last_good.as_deref(),
+                        next.as_deref(),
+                        skipped,
+                    )
                 })
                 .collect();
             if let Some((_, var, value)) = env {
@@ -120,7 +125,13 @@ fn agent_view(snapshot: &StateSnapshot, agent: &AgentState) -> AgentView {
             // Try order first (as OpenClaw would), then the rest by id.
             rows.sort_by_key(|r| {
                 let pos = order.ids.iter().position(|id| *id == r.id).unwrap_or(usize::MAX);
-                (pos, r.source.kind == SourceKind::Env || r.source.kind == SourceKind::DotEnv || r.source.kind == SourceKind::ConfigEnv, r.id.clone())
+                (
+                    pos,
+                    r.source.kind == SourceKind::Env
+                        || r.source.kind == SourceKind::DotEnv
+                        || r.source.kind == SourceKind::ConfigEnv,
+                    r.id.clone(),
+                )
             });
             let status = if healths.is_empty() {
                 if env.is_some() { Status::Static } else { Status::Missing }
@@ -174,10 +185,10 @@ fn kind(k: CredentialKind) -> Kind {
 
 /// OpenClaw's label for the secret part: mask, `ref(env:VAR)`, or `missing`.
 fn masked(cred: &Credential) -> String {
-    if let Some(r) = &cred.secret_ref {
-        if !cred.has_secret() {
-            return format!("ref({})", r.label());
-        }
+    if let Some(r) = &cred.secret_ref
+        && !cred.has_secret()
+    {
+        return format!("ref({})", r.label());
     }
     match &cred.secret {
         Some(s) => mask_secret(s.expose_secret()),
@@ -216,7 +227,9 @@ fn profile_view(
 ) -> ProfileView {
     let loc = &snapshot.location;
     let source = match &p.origin {
-        ProfileOrigin::Agent(path) => SourceView { kind: SourceKind::Store, label: "store".into(), path: Some(loc.display(path)) },
+        ProfileOrigin::Agent(path) => {
+            SourceView { kind: SourceKind::Store, label: "store".into(), path: Some(loc.display(path)) }
+        }
         ProfileOrigin::Shared(path) => {
             SourceView { kind: SourceKind::Shared, label: "shared store".into(), path: Some(loc.display(path)) }
         }
@@ -237,7 +250,9 @@ fn profile_view(
         masked: masked(&p.credential),
         source,
         status: status(h.status),
-        reason: h.reason.map(|r| serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()),
+        reason: h
+            .reason
+            .map(|r| serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()),
         expires_at: h.expires_at.map(format_utc),
         expiry_text: expiry_text(h, &p.credential),
         unusable: h.unusable.as_ref().map(|u| UnusableView {

@@ -60,7 +60,8 @@ impl Config {
         let raw: Value = if text.trim().is_empty() {
             Value::Object(Map::new())
         } else {
-            json5::from_str(text).map_err(|e| ConfigError::Syntax { path: path.to_path_buf(), message: e.to_string() })?
+            json5::from_str(text)
+                .map_err(|e| ConfigError::Syntax { path: path.to_path_buf(), message: e.to_string() })?
         };
         if !raw.is_object() {
             return Err(ConfigError::NotAnObject { path: path.to_path_buf() });
@@ -196,12 +197,13 @@ impl Config {
     }
 
     fn agent_entry(&self, agent_id: &str) -> Option<&Map<String, Value>> {
-        if let Some(list) = self.at("/agents/list").and_then(Value::as_array) {
-            if let Some(found) = list.iter().filter_map(Value::as_object).find(|o| {
-                o.get("id").and_then(Value::as_str).map(normalize_agent_id).as_deref() == Some(agent_id)
-            }) {
-                return Some(found);
-            }
+        let listed = self.at("/agents/list").and_then(Value::as_array).and_then(|list| {
+            list.iter()
+                .filter_map(Value::as_object)
+                .find(|o| o.get("id").and_then(Value::as_str).map(normalize_agent_id).as_deref() == Some(agent_id))
+        });
+        if listed.is_some() {
+            return listed;
         }
         self.at("/agents/entries")
             .and_then(Value::as_object)
@@ -327,7 +329,8 @@ mod tests {
 
     #[test]
     fn reads_era_c_agents() {
-        let cfg = Config::parse(Path::new("c"), r#"{"agents":{"entries":{"main":{},"ops":{"agentDir":"/x"}}}}"#).unwrap();
+        let cfg =
+            Config::parse(Path::new("c"), r#"{"agents":{"entries":{"main":{},"ops":{"agentDir":"/x"}}}}"#).unwrap();
         let ids: Vec<_> = cfg.agents().into_iter().map(|a| a.id).collect();
         assert_eq!(ids, ["main", "ops"]);
         assert_eq!(cfg.default_agent_id(), "main");

@@ -165,9 +165,29 @@ pub enum CredentialError {
 }
 
 const KNOWN_FIELDS: &[&str] = &[
-    "type", "mode", "provider", "key", "apiKey", "keyRef", "token", "tokenRef", "access", "refresh",
-    "expires", "email", "displayName", "accountId", "projectId", "enterpriseUrl", "clientId",
-    "managedBy", "metadata", "idToken", "tokenType", "scope", "scopes",
+    "type",
+    "mode",
+    "provider",
+    "key",
+    "apiKey",
+    "keyRef",
+    "token",
+    "tokenRef",
+    "access",
+    "refresh",
+    "expires",
+    "email",
+    "displayName",
+    "accountId",
+    "projectId",
+    "enterpriseUrl",
+    "clientId",
+    "managedBy",
+    "metadata",
+    "idToken",
+    "tokenType",
+    "scope",
+    "scopes",
 ];
 
 fn opt_string(obj: &Map<String, Value>, key: &str) -> Option<String> {
@@ -238,7 +258,9 @@ mod tests {
         assert_eq!(key.kind, CredentialKind::ApiKey);
         assert!(key.has_secret());
 
-        let tok = parse_credential(&json!({"type":"token","provider":"anthropic","token":"t","expires":1798761600000u64})).unwrap();
+        let tok =
+            parse_credential(&json!({"type":"token","provider":"anthropic","token":"t","expires":1798761600000u64}))
+                .unwrap();
         assert_eq!(tok.expires, Expires::At(1_798_761_600_000));
 
         let oauth = parse_credential(&json!({"type":"oauth","provider":"openai-codex","access":"a","refresh":"r","expires":1,"email":"me@example.com"})).unwrap();

@@ -78,7 +78,11 @@ pub fn read_dotenv(path: &Path) -> (Vec<(String, String)>, Vec<Problem>) {
         Ok(iter) => iter,
         Err(dotenvy::Error::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return (out, problems),
         Err(e) => {
-            problems.push(Problem::error(path, format!("cannot read: {}", describe(&e)), "Check the file's permissions."));
+            problems.push(Problem::error(
+                path,
+                format!("cannot read: {}", describe(&e)),
+                "Check the file's permissions.",
+            ));
             return (out, problems);
         }
     };
@@ -143,7 +147,8 @@ mod tests {
         let dotenv = dir.path().join(".env");
         std::fs::write(&dotenv, "# keys\nOPENAI_API_KEY=from-dotenv\nGROQ_API_KEY=\"quoted value\"\n").unwrap();
         let process: ProcessEnv = [("OPENAI_API_KEY".to_owned(), "from-process".to_owned())].into();
-        let config = vec![("GROQ_API_KEY".to_owned(), "from-config".to_owned()), ("XAI_API_KEY".to_owned(), "x".to_owned())];
+        let config =
+            vec![("GROQ_API_KEY".to_owned(), "from-config".to_owned()), ("XAI_API_KEY".to_owned(), "x".to_owned())];
         let (creds, problems) = collect(&process, &dotenv, Path::new("cfg"), &config);
         assert!(problems.is_empty());
         assert_eq!(creds.values["OPENAI_API_KEY"].source, EnvSource::Process);

@@ -205,7 +205,10 @@ mod tests {
         assert_eq!((invalid.status, invalid.reason), (HealthStatus::Missing, Some(ReasonCode::InvalidExpires)));
         let empty = health(json!({"type":"token","provider":"a","token":"  "}), f);
         assert_eq!((empty.status, empty.reason), (HealthStatus::Missing, Some(ReasonCode::MissingCredential)));
-        let by_ref = health(json!({"type":"token","provider":"a","tokenRef":{"source":"env","provider":"default","id":"TOK"}}), f);
+        let by_ref = health(
+            json!({"type":"token","provider":"a","tokenRef":{"source":"env","provider":"default","id":"TOK"}}),
+            f,
+        );
         assert_eq!(by_ref.status, HealthStatus::Static);
     }
 
@@ -228,7 +231,11 @@ mod tests {
 
     #[test]
     fn cooldowns_and_disables() {
-        let usage = UsageStats { cooldown_until: Some(NOW + 60_000), cooldown_reason: Some("rate_limit".into()), ..Default::default() };
+        let usage = UsageStats {
+            cooldown_until: Some(NOW + 60_000),
+            cooldown_reason: Some("rate_limit".into()),
+            ..Default::default()
+        };
         let u = unusable(&usage, NOW).unwrap();
         assert_eq!((u.kind, u.remaining_ms), (UnusableKind::Cooldown, 60_000));
         let usage = UsageStats { disabled_until: Some(NOW + 5 * H), disabled_reason: Some("billing".into()), ..usage };
@@ -239,7 +246,13 @@ mod tests {
 
     #[test]
     fn rollup() {
-        let ok = ProfileHealth { status: HealthStatus::Ok, reason: None, expires_at: None, remaining_ms: None, unusable: None };
+        let ok = ProfileHealth {
+            status: HealthStatus::Ok,
+            reason: None,
+            expires_at: None,
+            remaining_ms: None,
+            unusable: None,
+        };
         let expiring = ProfileHealth { status: HealthStatus::Expiring, ..ok.clone() };
         let missing = ProfileHealth { status: HealthStatus::Missing, ..ok.clone() };
         let stat = ProfileHealth { status: HealthStatus::Static, ..ok.clone() };

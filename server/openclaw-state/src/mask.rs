@@ -37,10 +37,7 @@ mod tests {
         assert_eq!(mask_secret("abcdefg"), "ab...fg");
         assert_eq!(mask_secret("0123456789abcdef"), "01...ef");
         assert_eq!(mask_secret("0123456789abcdefg"), "01234567...9abcdefg");
-        assert_eq!(
-            mask_secret("sk-ant-oat01-FAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKE-BBBBBBBB"),
-            "sk-ant-o...BBBBBBBB"
-        );
+        assert_eq!(mask_secret("sk-ant-oat01-FAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKE-BBBBBBBB"), "sk-ant-o...BBBBBBBB");
     }
 
     #[test]

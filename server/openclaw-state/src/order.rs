@@ -128,6 +128,11 @@ pub fn effective_order(agent: &AgentState, config: Option<&Config>, provider: &s
             continue;
         };
         let cred = &profile.credential;
+        if matches!(profile.origin, crate::snapshot::ProfileOrigin::Legacy(_)) {
+            let detail = "in a legacy JSON store OpenClaw 2026.6+ refuses until `openclaw doctor --fix` imports it";
+            skipped.push((id, SkipReason::Ineligible { detail: detail.to_owned() }));
+            continue;
+        }
         if cred.provider != provider {
             skipped.push((id, SkipReason::ProviderMismatch { actual: cred.provider.clone() }));
             continue;
@@ -152,7 +157,11 @@ pub fn effective_order(agent: &AgentState, config: Option<&Config>, provider: &s
         let fallback: Vec<String> = agent
             .profiles
             .iter()
-            .filter(|p| p.credential.provider == provider && eligibility(&p.credential, now).is_ok())
+            .filter(|p| {
+                p.credential.provider == provider
+                    && !matches!(p.origin, crate::snapshot::ProfileOrigin::Legacy(_))
+                    && eligibility(&p.credential, now).is_ok()
+            })
             .map(|p| p.id.clone())
             .collect();
         if !fallback.is_empty() {
@@ -188,4 +197,107 @@ pub fn effective_order(agent: &AgentState, config: Option<&Config>, provider: &s
 fn dedup(ids: &[String]) -> Vec<String> {
     let mut seen = std::collections::BTreeSet::new();
     ids.iter().filter(|id| seen.insert(id.as_str())).cloned().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::{ProfileOrigin, StoredProfile};
+    use crate::store::UsageStats;
+    use indexmap::IndexMap;
+    use serde_json::json;
+
+    const NOW: i64 = 1_800_000_000_000;
+
+    fn agent(profiles: &[(&str, serde_json::Value)]) -> AgentState {
+        AgentState {
+            id: "main".into(),
+            is_default: true,
+            in_config: true,
+            dir: "/x".into(),
+            dir_exists: true,
+            era: None,
+            migration_required: false,
+            store_path: "/x".into(),
+            state_path: "/x".into(),
+            profiles: profiles
+                .iter()
+                .map(|(id, v)| StoredProfile {
+                    id: (*id).into(),
+                    credential: crate::credential::parse_credential(v).unwrap(),
+                    origin: ProfileOrigin::Agent("/x".into()),
+                })
+                .collect(),
+            order: IndexMap::new(),
+            last_good: IndexMap::new(),
+            usage: IndexMap::new(),
+        }
+    }
+
+    fn three() -> AgentState {
+        agent(&[
+            ("a:key", json!({"type":"api_key","provider":"a","key":"k"})),
+            ("a:tok", json!({"type":"token","provider":"a","token":"t"})),
+            ("a:oauth", json!({"type":"oauth","provider":"a","access":"x","expires": NOW + 1})),
+        ])
+    }
+
+    #[test]
+    fn without_order_types_rank_then_least_recently_used() {
+        let mut a = three();
+        assert_eq!(effective_order(&a, None, "a", NOW).ids, ["a:oauth", "a:tok", "a:key"]);
+        a.profiles.push(StoredProfile {
+            id: "a:tok2".into(),
+            credential: crate::credential::parse_credential(&json!({"type":"token","provider":"a","token":"t"}))
+                .unwrap(),
+            origin: ProfileOrigin::Agent("/x".into()),
+        });
+        a.usage.insert("a:tok".into(), UsageStats { last_used: Some(NOW - 10), ..Default::default() });
+        a.usage.insert("a:tok2".into(), UsageStats { last_used: Some(NOW - 1000), ..Default::default() });
+        let order = effective_order(&a, None, "a", NOW);
+        assert_eq!(order.source, OrderSource::AllStored);
+        assert_eq!(order.ids, ["a:oauth", "a:tok2", "a:tok", "a:key"]);
+    }
+
+    #[test]
+    fn stored_order_is_kept_and_cooldowns_go_last() {
+        let mut a = three();
+        a.order.insert("a".into(), vec!["a:key".into(), "a:gone".into(), "a:tok".into()]);
+        a.usage.insert("a:key".into(), UsageStats { cooldown_until: Some(NOW + 60_000), ..Default::default() });
+        let order = effective_order(&a, None, "a", NOW);
+        assert_eq!(order.source, OrderSource::Stored);
+        assert_eq!(order.ids, ["a:tok", "a:key"]);
+        assert_eq!(order.skipped, [("a:gone".to_owned(), SkipReason::NotInStore)]);
+    }
+
+    #[test]
+    fn config_mode_mismatch_and_expired_tokens_are_skipped() {
+        let mut a = three();
+        a.profiles.push(StoredProfile {
+            id: "a:old".into(),
+            credential: crate::credential::parse_credential(
+                &json!({"type":"token","provider":"a","token":"t","expires": NOW - 1}),
+            )
+            .unwrap(),
+            origin: ProfileOrigin::Agent("/x".into()),
+        });
+        let cfg = crate::config::Config::parse(
+            std::path::Path::new("c"),
+            r#"{"auth":{"order":{"a":["a:old","a:key","a:tok"]},"profiles":{"a:key":{"provider":"a","mode":"token"}}}}"#,
+        )
+        .unwrap();
+        let order = effective_order(&a, Some(&cfg), "a", NOW);
+        assert_eq!(order.source, OrderSource::ConfigOrder);
+        assert_eq!(order.ids, ["a:tok"]);
+        assert_eq!(order.skipped.len(), 2);
+    }
+
+    #[test]
+    fn nothing_configured_usable_falls_back_to_any_valid_profile() {
+        let mut a = three();
+        a.order.insert("a".into(), vec!["a:gone".into()]);
+        let order = effective_order(&a, None, "a", NOW);
+        assert_eq!(order.source, OrderSource::AllStored);
+        assert_eq!(order.first(), Some("a:oauth"));
+    }
 }

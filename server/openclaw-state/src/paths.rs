@@ -54,11 +54,8 @@ impl StateLocation {
     /// `openclaw.json` / legacy names in the state dir, else `<state>/openclaw.json`.
     pub fn resolve(state_dir: Option<&Path>, config_path: Option<&Path>, env: &PathEnv) -> Self {
         let real_home = env.home.as_deref().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/"));
-        let home = env
-            .openclaw_home
-            .as_deref()
-            .map(|h| expand_tilde(h, &real_home))
-            .unwrap_or_else(|| real_home.clone());
+        let home =
+            env.openclaw_home.as_deref().map(|h| expand_tilde(h, &real_home)).unwrap_or_else(|| real_home.clone());
         let state_dir = match (state_dir, env.state_dir.as_deref()) {
             (Some(dir), _) => dir.to_path_buf(),
             (None, Some(dir)) => expand_tilde(dir, &home),
@@ -67,11 +64,7 @@ impl StateLocation {
                 if default.exists() {
                     default
                 } else {
-                    LEGACY_STATE_DIRS
-                        .iter()
-                        .map(|name| home.join(name))
-                        .find(|p| p.is_dir())
-                        .unwrap_or(default)
+                    LEGACY_STATE_DIRS.iter().map(|name| home.join(name)).find(|p| p.is_dir()).unwrap_or(default)
                 }
             }
         };
@@ -84,7 +77,9 @@ impl StateLocation {
                 .find(|p| p.is_file())
                 .unwrap_or_else(|| state_dir.join("openclaw.json")),
         };
-        Self { state_dir, config_path, home }
+        // Relative paths are made absolute once, so every path shown or opened later is unambiguous.
+        let absolute = |p: PathBuf| std::path::absolute(&p).unwrap_or(p);
+        Self { state_dir: absolute(state_dir), config_path: absolute(config_path), home }
     }
 
     /// A location rooted at `state_dir` with the default config name, for tests and the demo
@@ -166,7 +161,11 @@ mod tests {
 
     #[test]
     fn display_shortens_home() {
-        let loc = StateLocation { state_dir: "/h/.openclaw".into(), config_path: "/h/.openclaw/openclaw.json".into(), home: "/h".into() };
+        let loc = StateLocation {
+            state_dir: "/h/.openclaw".into(),
+            config_path: "/h/.openclaw/openclaw.json".into(),
+            home: "/h".into(),
+        };
         assert_eq!(loc.display(Path::new("/h/.openclaw/openclaw.json")), "~/.openclaw/openclaw.json");
         assert_eq!(loc.display(Path::new("/etc/x")), "/etc/x");
     }

@@ -71,11 +71,7 @@ const ALIASES: &[(&str, &str)] = &[
 /// Normalises a provider id: trimmed, lower-case, aliases folded.
 pub fn normalize_provider(raw: &str) -> String {
     let lower = raw.trim().to_lowercase();
-    ALIASES
-        .iter()
-        .find(|(alias, _)| *alias == lower)
-        .map(|(_, canonical)| (*canonical).to_owned())
-        .unwrap_or(lower)
+    ALIASES.iter().find(|(alias, _)| *alias == lower).map(|(_, canonical)| (*canonical).to_owned()).unwrap_or(lower)
 }
 
 /// The env vars OpenClaw reads for `provider`, in priority order (empty for unknown providers).
@@ -95,10 +91,12 @@ pub fn api_key_env_var(provider: &str) -> String {
 
 /// Well-known provider ids, offered as suggestions.
 pub fn known_providers() -> impl Iterator<Item = &'static str> {
-    PROVIDER_ENV_VARS
-        .iter()
-        .map(|(p, _)| *p)
-        .chain(["openai-codex", "google-gemini-cli", "google-antigravity", "amazon-bedrock"])
+    PROVIDER_ENV_VARS.iter().map(|(p, _)| *p).chain([
+        "openai-codex",
+        "google-gemini-cli",
+        "google-antigravity",
+        "amazon-bedrock",
+    ])
 }
 
 #[cfg(test)]

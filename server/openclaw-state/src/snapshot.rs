@@ -156,7 +156,11 @@ pub fn read_state(location: &StateLocation, options: &ReadOptions) -> StateSnaps
     let mut problems = Vec::new();
     let state_dir_exists = location.state_dir.is_dir();
     if !state_dir_exists && location.state_dir.exists() {
-        problems.push(Problem::error(&location.state_dir, "the state dir is not a directory", "Point --state-dir at OpenClaw's state directory (usually ~/.openclaw)."));
+        problems.push(Problem::error(
+            &location.state_dir,
+            "the state dir is not a directory",
+            "Point --state-dir at OpenClaw's state directory (usually ~/.openclaw).",
+        ));
     }
 
     let config = match Config::read(&location.config_path) {
@@ -214,14 +218,13 @@ pub fn read_state(location: &StateLocation, options: &ReadOptions) -> StateSnaps
 
     let sqlite_install = shared.exists || raw.iter().any(|a| a.db.exists);
     let default_json = raw.iter().find(|a| a.is_default).map(|a| (a.id.as_str(), &a.json));
-    let mut agent_states: Vec<AgentState> = raw
-        .iter()
-        .map(|a| build_agent(a, sqlite_install, &shared, default_json, &mut problems))
-        .collect();
+    let mut agent_states: Vec<AgentState> =
+        raw.iter().map(|a| build_agent(a, sqlite_install, &shared, default_json, &mut problems)).collect();
     agent_states.sort_by(|a, b| b.is_default.cmp(&a.is_default).then_with(|| a.id.cmp(&b.id)));
 
     let config_vars = config.as_ref().map(Config::env_vars).unwrap_or_default();
-    let (env, env_problems) = env::collect(&options.process_env, &location.dotenv_path(), &location.config_path, &config_vars);
+    let (env, env_problems) =
+        env::collect(&options.process_env, &location.dotenv_path(), &location.config_path, &config_vars);
     problems.extend(env_problems);
 
     let (rules, rules_reason) = choose_rules(options.openclaw_version.as_deref(), config.as_ref(), &agent_states);
@@ -251,7 +254,11 @@ struct RawAgent {
 
 /// Agents from config (with their `agentDir`) plus every `<state>/agents/<id>/agent` on disk,
 /// plus the default agent.
-fn discover_agents(location: &StateLocation, config: Option<&Config>, problems: &mut Vec<Problem>) -> Vec<(String, bool, PathBuf)> {
+fn discover_agents(
+    location: &StateLocation,
+    config: Option<&Config>,
+    problems: &mut Vec<Problem>,
+) -> Vec<(String, bool, PathBuf)> {
     let mut out: IndexMap<String, (bool, PathBuf)> = IndexMap::new();
     let config_dir = location.config_path.parent().map(Path::to_path_buf).unwrap_or_default();
     if let Some(cfg) = config {
@@ -376,7 +383,12 @@ fn build_agent(
     state
 }
 
-fn apply(state: &mut AgentState, seen: &mut BTreeSet<String>, store: &AuthStore, origin: impl Fn(&str) -> ProfileOrigin) {
+fn apply(
+    state: &mut AgentState,
+    seen: &mut BTreeSet<String>,
+    store: &AuthStore,
+    origin: impl Fn(&str) -> ProfileOrigin,
+) {
     for (id, cred) in &store.profiles {
         if seen.insert(id.clone()) {
             state.profiles.push(StoredProfile { id: id.clone(), credential: cred.clone(), origin: origin(id) });
@@ -430,15 +442,15 @@ fn rejected_problem(path: &Path, id: &str, err: &crate::credential::CredentialEr
 }
 
 fn choose_rules(flag: Option<&str>, config: Option<&Config>, agents: &[AgentState]) -> (&'static RuleSet, String) {
-    if let Some(v) = flag {
-        if let Some(family) = family_of_version(v) {
-            return (RuleSet::for_family(family), format!("--openclaw-version {v}"));
-        }
+    if let Some(v) = flag
+        && let Some(family) = family_of_version(v)
+    {
+        return (RuleSet::for_family(family), format!("--openclaw-version {v}"));
     }
-    if let Some(v) = config.and_then(Config::last_touched_version) {
-        if let Some(family) = family_of_version(v) {
-            return (RuleSet::for_family(family), format!("meta.lastTouchedVersion {v} in openclaw.json"));
-        }
+    if let Some(v) = config.and_then(Config::last_touched_version)
+        && let Some(family) = family_of_version(v)
+    {
+        return (RuleSet::for_family(family), format!("meta.lastTouchedVersion {v} in openclaw.json"));
     }
     if let Some(era) = agents.iter().filter_map(|a| a.era).max() {
         return (era.rules(), format!("storage era {}", era.label()));
@@ -486,9 +498,13 @@ mod tests {
         // A directory where a file should be: unreadable even for root.
         std::fs::create_dir_all(d.join("agents/dirfile/agent/auth-profiles.json")).unwrap();
         let snap = read(d);
-        let messages: Vec<String> = snap.problems.iter().map(|p| format!("{} | {}", p.path.display(), p.message)).collect();
+        let messages: Vec<String> =
+            snap.problems.iter().map(|p| format!("{} | {}", p.path.display(), p.message)).collect();
         assert!(messages.iter().any(|m| m.contains("openclaw.json") && m.contains("JSON5")), "{messages:#?}");
-        assert!(messages.iter().any(|m| m.contains("broken/agent/auth-profiles.json") && m.contains("not valid JSON")), "{messages:#?}");
+        assert!(
+            messages.iter().any(|m| m.contains("broken/agent/auth-profiles.json") && m.contains("not valid JSON")),
+            "{messages:#?}"
+        );
         assert!(messages.iter().any(|m| m.contains("unknown credential type \"password\"")), "{messages:#?}");
         assert!(messages.iter().any(|m| m.contains("dirfile") && m.contains("cannot read")), "{messages:#?}");
         assert!(messages.iter().all(|m| !m.contains("hunter2")), "no secret in a problem");

@@ -172,7 +172,11 @@ fn legacy_json_beside_sqlite_is_migration_required() {
     )
     .unwrap();
     // The same file beside work's populated database is leftover bytes OpenClaw ignores.
-    std::fs::write(state.join("agents/work/agent/auth-profiles.json"), r#"{"version":1,"profiles":{"x:y":{"type":"api_key","provider":"x","key":"k"}}}"#).unwrap();
+    std::fs::write(
+        state.join("agents/work/agent/auth-profiles.json"),
+        r#"{"version":1,"profiles":{"x:y":{"type":"api_key","provider":"x","key":"k"}}}"#,
+    )
+    .unwrap();
     let snap = read_state(&StateLocation::in_dir(&state), &ReadOptions::default());
     let main = snap.agent("main").unwrap();
     assert!(main.migration_required);

@@ -1,0 +1,144 @@
+import { test, expect, type Page, type Response } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+// Every full secret in the demo state (server/src/demo.rs). None may reach the browser.
+const SECRETS = [
+  'sk-ant-oat01-DEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKE-MAINTOKN',
+  'sk-ant-oat01-DEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKE-WORKTOKN',
+  'sk-ant-oat01-DEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKE-ARCHIVE1',
+  'sk-ant-api03-DEMOFAKEDEMOFAKEDEMOFAKE-APIKEY01',
+  'eyJhbGciOiJSUzI1NiJ9.DEMOFAKE.DEMOFAKE-ACCESS01',
+  'rt_DEMOFAKEDEMOFAKE',
+  'ya29.DEMOFAKEDEMOFAKEDEMO-GOOGLE01',
+  'xai-DEMOFAKEDEMOFAKEDEMOFAKE-XAITOKEN',
+  'sk-proj-DEMOFAKEDEMOFAKEDEMOFAKE-ENVKEY01',
+  'sk-or-v1-DEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKE-OPSKEY01',
+];
+// The parts of a secret a mask never shows; finding one means more than the mask got out.
+const MIDDLES = ['DEMOFAKEDEMOFAKEDEMOFAKE'];
+
+const shotDir = path.join(__dirname, '..', 'test-results', 'screenshots');
+
+/** Records the text of every response the page receives (documents, server functions, assets). */
+function recordResponses(page: Page): { bodies: Promise<string>[] } {
+  const log = { bodies: [] as Promise<string>[] };
+  page.on('response', (response: Response) => {
+    const type = response.headers()['content-type'] ?? '';
+    if (type.includes('html') || type.includes('json') || type.includes('text') || type.includes('javascript')) {
+      log.bodies.push(response.text().catch(() => ''));
+    }
+  });
+  return log;
+}
+
+async function expectNoSecret(texts: string[]) {
+  for (const text of texts) {
+    for (const secret of [...SECRETS, ...MIDDLES]) {
+      expect(text.includes(secret), `a response contains ${secret.slice(0, 16)}…`).toBe(false);
+    }
+  }
+}
+
+async function hydrated(page: Page) {
+  // The copy buttons only work after hydration; the status text proves the wasm handler ran.
+  const first = page.locator('tr[data-profile="anthropic:manual"] button.copy').first();
+  await expect(async () => {
+    await first.click();
+    await expect(page.locator('tr[data-profile="anthropic:manual"] .copy-state').first()).not.toHaveText('', { timeout: 500 });
+  }).toPass({ timeout: 15_000 });
+}
+
+test('profiles page: every era, state and mask; no secret anywhere', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const log = recordResponses(page);
+
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Auth profiles' })).toBeVisible();
+
+  // Agents of all three storage eras.
+  for (const [agent, era] of [['main', 'era C'], ['work', 'era C'], ['archive', 'era A'], ['ops', 'era B']]) {
+    const section = page.locator(`section[data-agent="${agent}"]`);
+    await expect(section).toBeVisible();
+    await expect(section.locator('h2')).toContainText(era);
+  }
+  await expect(page.locator('section[data-agent="archive"]')).toContainText('Migration required');
+
+  const main = page.locator('section[data-agent="main"]');
+  const row = (id: string) => main.locator(`tr[data-profile="${id}"]`);
+  // States in words (never colour alone), masks by OpenClaw's rule, sources.
+  await expect(row('anthropic:manual')).toHaveAttribute('data-status', 'ok');
+  await expect(row('anthropic:manual')).toContainText('sk-ant-o...MAINTOKN');
+  await expect(row('anthropic:manual')).toContainText('expires in 30d');
+  await expect(row('anthropic:manual')).toContainText('next');
+  await expect(row('anthropic:default')).toHaveAttribute('data-status', 'static');
+  await expect(row('anthropic:default')).toContainText(/cooldown [34]m/);
+  await expect(row('anthropic:default')).toContainText('rate_limit');
+  await expect(row('openai-codex:me@example.com')).toHaveAttribute('data-status', 'expiring');
+  await expect(row('openai-codex:me@example.com')).toContainText(/expires in [56]h/);
+  await expect(row('google:default')).toHaveAttribute('data-status', 'expired');
+  await expect(row('google:default')).toContainText('disabled 3h');
+  await expect(row('xai:manual')).toHaveAttribute('data-status', 'missing');
+  await expect(row('xai:manual')).toContainText('invalid_expires');
+  await expect(row('openrouter:manual')).toContainText('ref(env:OPENROUTER_API_KEY)');
+  await expect(row('env: OPENAI_API_KEY')).toContainText('.env: OPENAI_API_KEY');
+  await expect(row('env: OPENAI_API_KEY')).toContainText('sk-proj-...ENVKEY01');
+  for (const word of ['ok', 'static', 'expiring', 'expired', 'missing']) {
+    await expect(main.locator(`.badge.status-${word}`).first()).toHaveText(new RegExp(word));
+  }
+
+  // The pin command, copied by the hydrated page.
+  await hydrated(page);
+  await expect(row('anthropic:manual').locator('input.pin-text')).toHaveValue('/model anthropic/claude-opus-4-6@anthropic:manual');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toBe('/model anthropic/claude-opus-4-6@anthropic:manual');
+
+  // The agent filter runs the server function from the hydrated page.
+  const call = page.waitForResponse((r) => r.url().includes('/api/overview'));
+  await page.locator('#agent-filter').selectOption('work');
+  await page.getByRole('button', { name: 'Show' }).click();
+  const response = await call;
+  expect(response.status()).toBe(200);
+  await expect(page.locator('section[data-agent="ops"]')).toHaveCount(0);
+  const work = page.locator('section[data-agent="work"]');
+  await expect(work.locator('tr[data-profile="anthropic:work"]')).toHaveAttribute('data-status', 'expiring');
+  await expect(work.locator('tr[data-profile="anthropic:work"]')).toContainText('Work account');
+  await expect(work.locator('tbody[data-provider="anthropic"] .next')).toContainText('anthropic:work');
+
+  await expectNoSecret([await page.content(), ...(await Promise.all(log.bodies))]);
+  expect(errors, errors.join('\n')).toEqual([]);
+});
+
+test('reads without JavaScript', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/');
+  await expect(page.locator('tr[data-profile="anthropic:manual"]').first()).toContainText('sk-ant-o...MAINTOKN');
+  await page.goto('/?agent=ops');
+  await expect(page.locator('section[data-agent="ops"]')).toContainText('openrouter:ops');
+  await expect(page.locator('section[data-agent="main"]')).toHaveCount(0);
+  await expectNoSecret([await page.content()]);
+  await context.close();
+});
+
+test('screenshots: wide and phone, light and dark', async ({ browser }) => {
+  fs.mkdirSync(shotDir, { recursive: true });
+  for (const scheme of ['light', 'dark'] as const) {
+    for (const [name, width, height] of [['wide', 1440, 1100], ['phone', 375, 812]] as const) {
+      const context = await browser.newContext({ colorScheme: scheme, viewport: { width, height } });
+      const page = await context.newPage();
+      await page.goto('/');
+      await expect(page.locator('section[data-agent="main"]')).toBeVisible();
+      // Nothing may overflow sideways on a phone.
+      if (name === 'phone') {
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow).toBeLessThanOrEqual(0);
+      }
+      await page.screenshot({ path: path.join(shotDir, `profiles-${name}-${scheme}.png`), fullPage: name === 'wide' });
+      await context.close();
+    }
+  }
+});

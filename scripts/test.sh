@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every test of the panel, installing what it needs first (skipping what is there):
+#   1. tools: wasm32 target, wasm-bindgen CLI, Debian chromium, Playwright (scripts/ensure-tools.sh)
+#   2. format and lint: cargo fmt --check, clippy -D warnings for the server side and the wasm side
+#   3. unit and integration tests: cargo test (state readers on real-OpenClaw fixtures, router tests)
+#   4. a build of the site and the server (scripts/build.sh --debug)
+#   5. browser tests: Playwright in Debian's chromium against the built server
+# Prints timings per step on stderr. Exit code: non-zero on the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { echo; echo "=== $* ===" >&2; date +%s > /tmp/.openclaw-panel-step; }
+took() { echo "--- took $(( $(date +%s) - $(cat /tmp/.openclaw-panel-step) ))s" >&2; }
+start=$(date +%s)
+
+step "tools"
+tools_bin=$(scripts/ensure-tools.sh --browser)
+export PATH="$tools_bin:$PATH"
+took
+
+step "format and lint"
+cargo fmt --all -- --check
+cargo clippy --workspace --exclude hydrate --all-targets -- -D warnings
+cargo clippy -p hydrate --target wasm32-unknown-unknown -- -D warnings
+took
+
+step "unit and integration tests"
+cargo test --workspace --exclude hydrate
+took
+
+step "build"
+scripts/build.sh --debug
+took
+
+step "browser tests"
+(cd end2end && PANEL_BIN=target/debug/openclaw-auth-panel npx playwright test)
+took
+
+echo "all tests passed in $(( $(date +%s) - start ))s" >&2
