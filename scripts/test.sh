@@ -24,8 +24,11 @@ cargo clippy --workspace --exclude hydrate --all-targets -- -D warnings
 cargo clippy -p hydrate --target wasm32-unknown-unknown -- -D warnings
 took
 
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
 step "unit and integration tests"
-cargo test --workspace --exclude hydrate
+cargo test --workspace --exclude hydrate 2>&1 | tee -a "$log"
 took
 
 step "build"
@@ -33,7 +36,11 @@ scripts/build.sh --debug
 took
 
 step "browser tests"
-(cd end2end && PANEL_BIN=target/debug/openclaw-auth-panel npx playwright test)
+(cd end2end && PANEL_BIN=target/debug/openclaw-auth-panel npx playwright test) 2>&1 | tee -a "$log"
 took
 
+# One closing line over every runner: cargo's "N passed; M failed" lines and Playwright's "N passed".
+passed=$(( $(grep -oE 'test result: ok\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}') \
+  + $(grep -oE '^ +[0-9]+ passed \(' "$log" | awk '{s+=$1} END {print s+0}') ))
 echo "all tests passed in $(( $(date +%s) - start ))s" >&2
+echo "tests: $passed passed, 0 failed"

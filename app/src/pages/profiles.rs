@@ -62,7 +62,7 @@ fn OverviewView(overview: Overview) -> impl IntoView {
             <dl class="facts">
                 <div><dt>"State dir"</dt><dd><code>{state_dir.clone()}</code></dd></div>
                 <div><dt>"Config"</dt><dd><code>{config_note}</code></dd></div>
-                <div><dt>"Read at"</dt><dd>{read_at} " · " <a href="" class="reload">"Reload"</a></dd></div>
+                <div><dt>"Read at"</dt><dd>{read_at} " · " <a href="" rel="external" class="reload">"Reload"</a></dd></div>
                 <div><dt>"Status rules"</dt><dd title=rules_title>{rules_label} <span class="muted">" (from " {rules_reason} ")"</span></dd></div>
             </dl>
         </section>
