@@ -17,6 +17,9 @@ pub struct Cli {
 pub enum Command {
     /// Serve the panel (read-only profiles page) on a loopback address.
     Serve(ServeArgs),
+    /// Auth status of one agent, computed as `openclaw models status` does; with --check, exit 0
+    /// (ok), 1 (expired or missing) or 2 (expiring within 24 h).
+    Status(StatusArgs),
     /// Write the demo state (sample profiles of every type, state and storage era) into a
     /// directory, for tests and screenshots. The secrets in it are fake.
     #[command(hide = true)]
@@ -64,8 +67,32 @@ pub struct ServeArgs {
     #[arg(long, env = "OPENCLAW_PANEL_DEMO")]
     pub demo: bool,
 
+    /// The panel's own data dir (0700): the monitoring token now. Default:
+    /// $XDG_STATE_HOME/openclaw-auth-panel, else ~/.local/state/openclaw-auth-panel.
+    #[arg(long, env = "OPENCLAW_PANEL_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
     /// The built site (wasm, JS, CSS). Default: target/site under the current directory, else next
     /// to the binary (../site).
     #[arg(long, env = "OPENCLAW_PANEL_SITE_ROOT", value_name = "DIR")]
     pub site_root: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+
+    /// The agent to report on (default: the default agent, usually `main`).
+    #[arg(long, value_name = "ID")]
+    pub agent: Option<String>,
+
+    /// Print OpenClaw-compatible JSON (`auth.oauth.profiles[]`, `auth.providers[]`, ...) plus a
+    /// `panel` object with the era, store path and effective order.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Exit with OpenClaw's codes: 0 ok, 1 expired or missing, 2 expiring within 24 h.
+    #[arg(long)]
+    pub check: bool,
 }

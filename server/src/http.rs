@@ -10,6 +10,7 @@ use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use secrecy::SecretString;
 
 /// The name wasm-bindgen gives the built files (`pkg/<name>.js`, `pkg/<name>_bg.wasm`).
 pub const OUTPUT_NAME: &str = "openclaw-auth-panel";
@@ -24,9 +25,13 @@ pub fn site_options(site_root: PathBuf, addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
-/// Every route of the panel: pages, server functions, static files.
-pub fn router(service: PanelService, options: LeptosOptions) -> Router {
+/// Every route of the panel: pages, server functions, monitoring, static files.
+pub fn router(service: PanelService, options: LeptosOptions, monitoring_token: SecretString) -> Router {
     let routes = generate_route_list(App);
+    let monitoring = crate::monitoring::routes(crate::monitoring::MonitoringState {
+        service: service.clone(),
+        token: std::sync::Arc::new(monitoring_token),
+    });
     let context_service = service.clone();
     Router::new()
         .leptos_routes_with_context(&options, routes, move || provide_context(context_service.clone()), {
@@ -35,6 +40,7 @@ pub fn router(service: PanelService, options: LeptosOptions) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
+        .merge(monitoring)
         // The wasm bundle is ~0.9 MB raw, ~0.3 MB gzipped.
         .layer(tower_http::compression::CompressionLayer::new())
 }

@@ -2,6 +2,9 @@
 //! state. `main.rs` only parses arguments and dispatches, so tests drive everything from here.
 
 pub mod cli;
+pub mod data_dir;
 pub mod demo;
 pub mod http;
+pub mod monitoring;
 pub mod serve;
+pub mod status_cmd;

@@ -36,6 +36,8 @@ pub enum ServeError {
     Demo(std::io::Error),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("cannot prepare the panel's data dir {path}: {source}")]
+    DataDir { path: PathBuf, source: std::io::Error },
     #[error("the server stopped: {0}")]
     Server(std::io::Error),
 }
@@ -87,6 +89,13 @@ fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
     } else {
         panel_config(&args.state)
     };
+    let data_dir = match (&_demo_dir, &args.data_dir) {
+        (Some(demo), _) => demo.path().join("panel-data"),
+        (None, Some(dir)) => dir.clone(),
+        (None, None) => crate::data_dir::default_data_dir(),
+    };
+    let token = crate::data_dir::monitoring_token(&data_dir)
+        .map_err(|source| ServeError::DataDir { path: data_dir.clone(), source })?;
     tracing::info!(
         state_dir = %config.location.state_dir.display(),
         config = %config.location.config_path.display(),
@@ -96,12 +105,16 @@ fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
     let service = PanelService::new(config);
     let runtime = tokio::runtime::Runtime::new().map_err(ServeError::Server)?;
     runtime.block_on(async move {
-        let router = crate::http::router(service, crate::http::site_options(site_root, args.bind));
+        let router = crate::http::router(service, crate::http::site_options(site_root, args.bind), token);
         let listener = tokio::net::TcpListener::bind(args.bind)
             .await
             .map_err(|source| ServeError::Bind { addr: args.bind, source })?;
         let local = listener.local_addr().map_err(ServeError::Server)?;
         eprintln!("openclaw-auth-panel: serving on http://{local}/");
+        eprintln!(
+            "openclaw-auth-panel: monitoring at /metrics and /monitoring/status.json with `Authorization: Bearer $(cat {})`",
+            data_dir.join(crate::data_dir::MONITORING_TOKEN_FILE).display()
+        );
         axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await.map_err(ServeError::Server)
     })
 }

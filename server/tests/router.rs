@@ -10,7 +10,11 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use openclaw_state::StateLocation;
 use panel_server::{demo, http};
+use secrecy::SecretString;
 use tower::ServiceExt;
+
+/// The monitoring token the test router is built with.
+const TOKEN: &str = "test-monitoring-token-0123456789";
 
 /// Every full secret the demo state holds; none may ever reach a response.
 const DEMO_SECRETS: &[&str] = &[
@@ -31,7 +35,7 @@ fn router_for(state_dir: &Path) -> axum::Router {
         openclaw_version: None,
     });
     let site = state_dir.parent().unwrap().join("site");
-    http::router(service, http::site_options(site, SocketAddr::from(([127, 0, 0, 1], 0))))
+    http::router(service, http::site_options(site, SocketAddr::from(([127, 0, 0, 1], 0))), SecretString::from(TOKEN))
 }
 
 fn demo_router() -> (tempfile::TempDir, axum::Router) {
@@ -187,4 +191,85 @@ async fn responses_are_gzipped_when_the_browser_asks() {
     let request = Request::get("/").header(header::ACCEPT_ENCODING, "gzip").body(Body::empty()).unwrap();
     let response = router.clone().oneshot(request).await.unwrap();
     assert_eq!(response.headers().get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap()), Some("gzip"));
+}
+
+async fn get_with_token(
+    router: &axum::Router,
+    uri: &str,
+    token: Option<&str>,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut request = Request::get(uri);
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let response = router.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn monitoring_needs_the_bearer_token() {
+    let (_dir, router) = demo_router();
+    for uri in ["/metrics", "/monitoring/status.json"] {
+        let (status, _, _) = get_with_token(&router, uri, None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{uri}");
+        let (status, _, _) = get_with_token(&router, uri, Some("wrong-token-wrong-token-wrong-tok")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn status_json_matches_the_cli_report_and_carries_no_secret() {
+    let (_dir, router) = demo_router();
+    let (status, headers, body) = get_with_token(&router, "/monitoring/status.json?agent=work", Some(TOKEN)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let report: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(report["agentId"], "work");
+    let code = headers.get("x-openclaw-check").unwrap().to_str().unwrap().to_owned();
+    assert_eq!(report["panel"]["checkExitCode"].to_string(), code);
+    let ids: Vec<&str> = report["auth"]["oauth"]["profiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["profileId"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"anthropic:work") && ids.contains(&"anthropic:manual"));
+    assert_eq!(report["panel"]["effectiveOrder"]["anthropic"]["ids"][0], "anthropic:work");
+    assert_no_secret(&body);
+    let (status, _, _) = get_with_token(&router, "/monitoring/status.json?agent=..%2Fx", Some(TOKEN)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _, _) = get_with_token(&router, "/monitoring/status.json?agent=nobody", Some(TOKEN)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn metrics_expose_expiry_and_status_per_profile_without_masks() {
+    let (_dir, router) = demo_router();
+    let (status, headers, body) = get_with_token(&router, "/metrics", Some(TOKEN)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/openmetrics-text"));
+    for needle in [
+        "# TYPE openclaw_auth_profile_expiry_seconds gauge",
+        r#"openclaw_auth_profile_status{agent="main",provider="google",profile="google:default",type="token",status="expired"} 1"#,
+        r#"openclaw_auth_profile_status{agent="work",provider="anthropic",profile="anthropic:work",type="token",status="expiring"} 1"#,
+        r#"openclaw_auth_profile_unusable_seconds{agent="main",provider="anthropic",profile="anthropic:default",kind="cooldown",reason="rate_limit"}"#,
+        r#"openclaw_auth_check{agent="main"}"#,
+        "openclaw_auth_read_problems 2",
+    ] {
+        assert!(body.contains(needle), "metrics lack {needle}:\n{body}");
+    }
+    let line = body
+        .lines()
+        .find(|l| {
+            l.starts_with(
+                r#"openclaw_auth_profile_expiry_seconds{agent="main",provider="anthropic",profile="anthropic:manual""#,
+            )
+        })
+        .unwrap();
+    let seconds: f64 = line.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!((29.9 * 86400.0..=30.0 * 86400.0).contains(&seconds), "{line}");
+    assert_no_secret(&body);
+    assert!(!body.contains("..."), "no mask in metrics");
 }

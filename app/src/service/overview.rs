@@ -88,7 +88,7 @@ fn agent_view(snapshot: &StateSnapshot, agent: &AgentState) -> AgentView {
     let providers = providers
         .into_iter()
         .map(|provider| {
-            let order = effective_order(agent, snapshot.config.as_ref(), provider, now);
+            let order = effective_order(agent, snapshot.config.as_ref(), provider, snapshot.rules, now);
             let stored_order = agent.order.get(provider).cloned();
             let config_order = snapshot.config.as_ref().and_then(|c| c.auth_order().get(provider).cloned());
             let last_good = agent.last_good.get(provider).cloned();

@@ -91,15 +91,16 @@ pub enum Expires {
     Invalid(Value),
 }
 
-/// The largest timestamp a JavaScript `Date` holds (8.64e15 ms).
-const JS_DATE_MAX_MS: f64 = 8.64e15;
+/// The largest timestamp a JavaScript `Date` holds (8.64e15 ms); OpenClaw 2026.6+ calls a later
+/// `expires` invalid, older versions accept it.
+pub const JS_DATE_MAX_MS: i64 = 8_640_000_000_000_000;
 
 impl Expires {
     pub fn from_value(value: Option<&Value>) -> Self {
         match value {
             None | Some(Value::Null) => Self::Absent,
             Some(Value::Number(n)) => match n.as_f64() {
-                Some(f) if f.is_finite() && f > 0.0 && f <= JS_DATE_MAX_MS => Self::At(f as i64),
+                Some(f) if f.is_finite() && f > 0.0 && f < i64::MAX as f64 => Self::At(f as i64),
                 _ => Self::Invalid(Value::Number(n.clone())),
             },
             Some(other) => Self::Invalid(other.clone()),
@@ -112,7 +113,22 @@ impl Expires {
             _ => None,
         }
     }
+
+    /// The expiry under `rules`: absent, a valid timestamp, or invalid.
+    pub fn valid_at(&self, rules: &crate::rules::RuleSet) -> Result<Option<i64>, InvalidExpires> {
+        match self {
+            Self::Absent => Ok(None),
+            Self::At(ms) if rules.expires_upper_bound && *ms > JS_DATE_MAX_MS => Err(InvalidExpires),
+            Self::At(ms) => Ok(Some(*ms)),
+            Self::Invalid(_) => Err(InvalidExpires),
+        }
+    }
 }
+
+/// An `expires` value OpenClaw rejects (`invalid_expires`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("invalid expires value")]
+pub struct InvalidExpires;
 
 /// A parsed credential. Field names follow OpenClaw's; secrets stay wrapped.
 #[derive(Debug, Clone)]
@@ -289,7 +305,8 @@ mod tests {
 
     #[test]
     fn invalid_expiry_is_kept() {
-        for bad in [json!("tomorrow"), json!(0), json!(-5), json!(9.0e15)] {
+        assert_eq!(Expires::from_value(Some(&json!(9.0e15))), Expires::At(9_000_000_000_000_000));
+        for bad in [json!("tomorrow"), json!(0), json!(-5), json!(f64::MAX)] {
             assert!(matches!(Expires::from_value(Some(&bad)), Expires::Invalid(_)), "{bad}");
         }
         assert_eq!(Expires::from_value(None), Expires::Absent);

@@ -60,12 +60,13 @@ impl EnvCredentials {
 /// The process environment, passed in so tests and the demo control it.
 pub type ProcessEnv = HashMap<String, String>;
 
-/// Reads the process environment, keeping only names that can hold model credentials.
+/// Reads the process environment. All of it: a SecretRef may name any variable.
 pub fn process_env() -> ProcessEnv {
-    std::env::vars().filter(|(k, _)| is_credential_var(k)).collect()
+    std::env::vars().collect()
 }
 
-fn is_credential_var(name: &str) -> bool {
+/// Whether a variable name is one OpenClaw reads a provider credential from.
+pub fn is_credential_var(name: &str) -> bool {
     PROVIDER_ENV_VARS.iter().any(|(_, vars)| vars.contains(&name))
 }
 

@@ -1,7 +1,7 @@
 //! Per-profile health as OpenClaw's `models status` computes it (facts file §4.1): expiry state,
 //! reason code, time left, and whether a cooldown or disable makes the profile unusable now.
 
-use crate::credential::{Credential, CredentialKind, Expires};
+use crate::credential::{Credential, CredentialKind};
 use crate::rules::RuleSet;
 use crate::store::UsageStats;
 
@@ -91,15 +91,15 @@ pub fn profile_health(cred: &Credential, usage: Option<&UsageStats>, rules: &Rul
                 (HealthStatus::Static, None)
             }
         }
-        CredentialKind::Token => match &cred.expires {
+        CredentialKind::Token => match cred.expires.valid_at(rules) {
             _ if !has_value => (HealthStatus::Missing, Some(ReasonCode::MissingCredential)),
-            Expires::Invalid(_) => (HealthStatus::Missing, Some(ReasonCode::InvalidExpires)),
-            Expires::Absent => (HealthStatus::Static, None),
-            Expires::At(at) => by_expiry(*at, now),
+            Err(_) => (HealthStatus::Missing, Some(ReasonCode::InvalidExpires)),
+            Ok(None) => (HealthStatus::Static, None),
+            Ok(Some(at)) => by_expiry(at, now),
         },
-        CredentialKind::OAuth => match &cred.expires {
-            Expires::At(at) => {
-                let (status, reason) = by_expiry(*at, now);
+        CredentialKind::OAuth => match cred.expires.valid_at(rules) {
+            Ok(Some(at)) => {
+                let (status, reason) = by_expiry(at, now);
                 if rules.oauth_refresh_counts_as_ok && cred.has_refresh() && status != HealthStatus::Ok {
                     (HealthStatus::Ok, None)
                 } else {

@@ -21,6 +21,7 @@ pub mod problem;
 pub mod providers;
 pub mod rules;
 pub mod snapshot;
+pub mod status;
 pub mod store;
 
 pub use credential::{Credential, CredentialKind, Expires, SecretRef};

@@ -9,6 +9,7 @@
 use crate::config::Config;
 use crate::credential::{Credential, CredentialKind, Expires};
 use crate::health::unusable;
+use crate::rules::RuleSet;
 use crate::snapshot::AgentState;
 
 /// Which rule produced the base list.
@@ -82,26 +83,39 @@ impl EffectiveOrder {
     }
 }
 
-/// Whether OpenClaw can use a credential at all (before cooldowns).
-pub fn eligibility(cred: &Credential, now: i64) -> Result<(), String> {
+/// Whether OpenClaw can use a credential at all (before cooldowns), under `rules`.
+pub fn eligibility(cred: &Credential, rules: &RuleSet, now: i64) -> Result<(), String> {
     let has_ref = cred.secret_ref.as_ref().is_some_and(|r| r.is_valid());
     match cred.kind {
         CredentialKind::ApiKey if !cred.has_secret() && !has_ref => Err("no key stored".to_owned()),
         CredentialKind::Token if !cred.has_secret() && !has_ref => Err("no token stored".to_owned()),
-        CredentialKind::Token => match cred.expires {
-            Expires::Invalid(_) => Err("invalid expires value".to_owned()),
-            Expires::At(at) if at <= now => Err("token expired".to_owned()),
+        CredentialKind::Token => match cred.expires.valid_at(rules) {
+            Err(_) => Err("invalid expires value".to_owned()),
+            Ok(Some(at)) if at <= now => Err("token expired".to_owned()),
             _ => Ok(()),
         },
         CredentialKind::OAuth if !cred.has_secret() && !cred.has_refresh() => {
             Err("no access or refresh token".to_owned())
+        }
+        CredentialKind::OAuth
+            if rules.oauth_expired_without_refresh_ineligible
+                && !cred.has_refresh()
+                && matches!(cred.expires, Expires::At(at) if at <= now) =>
+        {
+            Err("access token expired and there is no refresh token".to_owned())
         }
         _ => Ok(()),
     }
 }
 
 /// Resolves the order OpenClaw would try `provider`'s profiles in for `agent`.
-pub fn effective_order(agent: &AgentState, config: Option<&Config>, provider: &str, now: i64) -> EffectiveOrder {
+pub fn effective_order(
+    agent: &AgentState,
+    config: Option<&Config>,
+    provider: &str,
+    rules: &RuleSet,
+    now: i64,
+) -> EffectiveOrder {
     let config_profiles = config.map(Config::auth_profiles).unwrap_or_default();
     let (source, base): (OrderSource, Vec<String>) = if let Some(ids) = agent.order.get(provider) {
         (OrderSource::Stored, ids.clone())
@@ -145,7 +159,7 @@ pub fn effective_order(agent: &AgentState, config: Option<&Config>, provider: &s
                 continue;
             }
         }
-        if let Err(detail) = eligibility(cred, now) {
+        if let Err(detail) = eligibility(cred, rules, now) {
             skipped.push((id, SkipReason::Ineligible { detail }));
             continue;
         }
@@ -160,7 +174,7 @@ pub fn effective_order(agent: &AgentState, config: Option<&Config>, provider: &s
             .filter(|p| {
                 p.credential.provider == provider
                     && !matches!(p.origin, crate::snapshot::ProfileOrigin::Legacy(_))
-                    && eligibility(&p.credential, now).is_ok()
+                    && eligibility(&p.credential, rules, now).is_ok()
             })
             .map(|p| p.id.clone())
             .collect();
@@ -245,7 +259,7 @@ mod tests {
     #[test]
     fn without_order_types_rank_then_least_recently_used() {
         let mut a = three();
-        assert_eq!(effective_order(&a, None, "a", NOW).ids, ["a:oauth", "a:tok", "a:key"]);
+        assert_eq!(effective_order(&a, None, "a", RuleSet::newest(), NOW).ids, ["a:oauth", "a:tok", "a:key"]);
         a.profiles.push(StoredProfile {
             id: "a:tok2".into(),
             credential: crate::credential::parse_credential(&json!({"type":"token","provider":"a","token":"t"}))
@@ -254,7 +268,7 @@ mod tests {
         });
         a.usage.insert("a:tok".into(), UsageStats { last_used: Some(NOW - 10), ..Default::default() });
         a.usage.insert("a:tok2".into(), UsageStats { last_used: Some(NOW - 1000), ..Default::default() });
-        let order = effective_order(&a, None, "a", NOW);
+        let order = effective_order(&a, None, "a", RuleSet::newest(), NOW);
         assert_eq!(order.source, OrderSource::AllStored);
         assert_eq!(order.ids, ["a:oauth", "a:tok2", "a:tok", "a:key"]);
     }
@@ -264,7 +278,7 @@ mod tests {
         let mut a = three();
         a.order.insert("a".into(), vec!["a:key".into(), "a:gone".into(), "a:tok".into()]);
         a.usage.insert("a:key".into(), UsageStats { cooldown_until: Some(NOW + 60_000), ..Default::default() });
-        let order = effective_order(&a, None, "a", NOW);
+        let order = effective_order(&a, None, "a", RuleSet::newest(), NOW);
         assert_eq!(order.source, OrderSource::Stored);
         assert_eq!(order.ids, ["a:tok", "a:key"]);
         assert_eq!(order.skipped, [("a:gone".to_owned(), SkipReason::NotInStore)]);
@@ -286,7 +300,7 @@ mod tests {
             r#"{"auth":{"order":{"a":["a:old","a:key","a:tok"]},"profiles":{"a:key":{"provider":"a","mode":"token"}}}}"#,
         )
         .unwrap();
-        let order = effective_order(&a, Some(&cfg), "a", NOW);
+        let order = effective_order(&a, Some(&cfg), "a", RuleSet::newest(), NOW);
         assert_eq!(order.source, OrderSource::ConfigOrder);
         assert_eq!(order.ids, ["a:tok"]);
         assert_eq!(order.skipped.len(), 2);
@@ -296,7 +310,7 @@ mod tests {
     fn nothing_configured_usable_falls_back_to_any_valid_profile() {
         let mut a = three();
         a.order.insert("a".into(), vec!["a:gone".into()]);
-        let order = effective_order(&a, None, "a", NOW);
+        let order = effective_order(&a, None, "a", RuleSet::newest(), NOW);
         assert_eq!(order.source, OrderSource::AllStored);
         assert_eq!(order.first(), Some("a:oauth"));
     }

@@ -35,7 +35,7 @@ pub const PROVIDER_ENV_VARS: &[(&str, &[&str])] = &[
     ("sglang", &["SGLANG_API_KEY"]),
     ("synthetic", &["SYNTHETIC_API_KEY"]),
     ("kilocode", &["KILOCODE_API_KEY"]),
-    ("perplexity", &["PERPLEXITY_API_KEY", "OPENROUTER_API_KEY"]),
+    ("perplexity", &["PERPLEXITY_API_KEY"]),
     ("opencode", &["OPENCODE_API_KEY", "OPENCODE_ZEN_API_KEY"]),
     ("opencode-go", &["OPENCODE_API_KEY", "OPENCODE_ZEN_API_KEY"]),
     ("vercel-ai-gateway", &["AI_GATEWAY_API_KEY"]),

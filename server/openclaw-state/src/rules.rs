@@ -43,6 +43,31 @@ pub struct RuleSet {
     pub env_providers_ignored: &'static [&'static str],
     /// Extra env-var providers this family lists (provider, vars).
     pub env_providers_extra: &'static [(&'static str, &'static [&'static str])],
+    /// Providers `models status` lists as mirrors of another provider's env var (e.g.
+    /// `claude-cli` for `ANTHROPIC_API_KEY`); an entry replaces a base entry of the same name.
+    /// Only the status report shows them: on the page they would be noise.
+    pub env_status_mirrors: &'static [(&'static str, &'static [&'static str])],
+    /// `unusableProfiles[].reason` is given for cooldowns too (else only for disables).
+    pub cooldown_reason_shown: bool,
+    /// An `expires` beyond JavaScript's Date range (8.64e15 ms) is invalid (else accepted).
+    pub expires_upper_bound: bool,
+    /// An expired OAuth access token without a refresh token is not eligible for selection.
+    pub oauth_expired_without_refresh_ineligible: bool,
+    /// How `expiresAt` of an OAuth profile with an unusable `expires` is reported.
+    pub oauth_invalid_expires: InvalidExpiresShown,
+    /// Rate-limit cooldowns apply to their `cooldownModel` only when choosing a profile for a route.
+    pub model_scoped_cooldowns: bool,
+}
+
+/// How a version reports a non-numeric OAuth `expires` in `expiresAt`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum InvalidExpiresShown {
+    /// The stored value, as written (`"tomorrow"`).
+    Echo,
+    /// `0`.
+    Zero,
+    /// Left out.
+    Omit,
 }
 
 /// The rule sets, oldest first.
@@ -57,6 +82,12 @@ pub static RULES: [RuleSet; 3] = [
         default_model: "anthropic/claude-opus-4-6",
         env_providers_ignored: &[],
         env_providers_extra: &[],
+        env_status_mirrors: &[],
+        cooldown_reason_shown: false,
+        expires_upper_bound: false,
+        oauth_expired_without_refresh_ineligible: false,
+        oauth_invalid_expires: InvalidExpiresShown::Echo,
+        model_scoped_cooldowns: false,
     },
     RuleSet {
         family: VersionFamily::V2026_5,
@@ -68,6 +99,17 @@ pub static RULES: [RuleSet; 3] = [
         default_model: "openai/gpt-5.5",
         env_providers_ignored: &[],
         env_providers_extra: &[],
+        env_status_mirrors: &[
+            ("anthropic-openai", &["ANTHROPIC_API_KEY"]),
+            ("claude-cli", &["ANTHROPIC_OAUTH_TOKEN", "ANTHROPIC_API_KEY"]),
+            ("openai-codex", &["OPENAI_API_KEY"]),
+            ("perplexity", &["PERPLEXITY_API_KEY", "OPENROUTER_API_KEY"]),
+        ],
+        cooldown_reason_shown: false,
+        expires_upper_bound: false,
+        oauth_expired_without_refresh_ineligible: false,
+        oauth_invalid_expires: InvalidExpiresShown::Zero,
+        model_scoped_cooldowns: false,
     },
     RuleSet {
         family: VersionFamily::V2026_9,
@@ -79,6 +121,15 @@ pub static RULES: [RuleSet; 3] = [
         default_model: "openai/gpt-6-astra",
         env_providers_ignored: &["groq", "mistral"],
         env_providers_extra: &[("x-ai", &["XAI_API_KEY"])],
+        env_status_mirrors: &[
+            ("anthropic-openai", &["ANTHROPIC_API_KEY"]),
+            ("claude-cli", &["ANTHROPIC_OAUTH_TOKEN", "ANTHROPIC_API_KEY"]),
+        ],
+        cooldown_reason_shown: true,
+        expires_upper_bound: true,
+        oauth_expired_without_refresh_ineligible: true,
+        oauth_invalid_expires: InvalidExpiresShown::Omit,
+        model_scoped_cooldowns: true,
     },
 ];
 

@@ -136,7 +136,8 @@ impl StateSnapshot {
     /// Whether there is nothing to show: no state dir, or no agent with any profile or store.
     pub fn is_empty(&self) -> bool {
         !self.state_dir_exists
-            || (self.agents.iter().all(|a| a.profiles.is_empty() && a.era.is_none()) && self.env.values.is_empty())
+            || (self.agents.iter().all(|a| a.profiles.is_empty() && a.era.is_none())
+                && !self.env.values.keys().any(|k| crate::env::is_credential_var(k)))
     }
 }
 

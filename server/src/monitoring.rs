@@ -1,0 +1,200 @@
+//! Read-only endpoints for monitoring: `GET /monitoring/status.json[?agent=ID]` (the `status
+//! --json` report, plus its check code in `panel.checkExitCode` and the `X-OpenClaw-Check`
+//! header) and `GET /metrics` (Prometheus text, every agent). Both require
+//! `Authorization: Bearer <token>` with the token from the panel's data dir; neither carries a
+//! secret, and the only masks in the JSON are OpenClaw's own.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
+use app::service::PanelService;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use openclaw_state::health::profile_health;
+use openclaw_state::snapshot::ProfileOrigin;
+use openclaw_state::status::build_status;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::registry::Registry;
+use secrecy::SecretString;
+
+use crate::data_dir::token_matches;
+
+#[derive(Clone)]
+pub struct MonitoringState {
+    pub service: PanelService,
+    pub token: Arc<SecretString>,
+}
+
+/// The monitoring routes, to merge into the main router.
+pub fn routes(state: MonitoringState) -> Router {
+    Router::new().route("/monitoring/status.json", get(status_json)).route("/metrics", get(metrics)).with_state(state)
+}
+
+fn authorized(state: &MonitoringState, headers: &HeaderMap) -> bool {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|token| token_matches(&state.token, token.trim()))
+}
+
+fn unauthorized() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::WWW_AUTHENTICATE, "Bearer")],
+        "monitoring needs `Authorization: Bearer <token>`; the token is in the panel's data dir (file monitoring-token)\n",
+    )
+        .into_response()
+}
+
+#[derive(serde::Deserialize)]
+pub struct AgentQuery {
+    agent: Option<String>,
+}
+
+async fn status_json(
+    State(state): State<MonitoringState>,
+    headers: HeaderMap,
+    Query(q): Query<AgentQuery>,
+) -> Response {
+    if !authorized(&state, &headers) {
+        return unauthorized();
+    }
+    if let Some(agent) = &q.agent
+        && let Err(e) = openclaw_state::ids::validate_agent_id(agent)
+    {
+        return (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response();
+    }
+    let snapshot = match state.service.snapshot().await {
+        Ok(s) => s,
+        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
+    };
+    match build_status(&snapshot, q.agent.as_deref()) {
+        Ok(report) => {
+            let code = report.exit_code;
+            let mut response = axum::Json(report).into_response();
+            response.headers_mut().insert("x-openclaw-check", HeaderValue::from(u16::from(code)));
+            response
+        }
+        Err(e) => (StatusCode::NOT_FOUND, format!("{e}\n")).into_response(),
+    }
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ProfileLabels {
+    agent: String,
+    provider: String,
+    profile: String,
+    r#type: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StatusLabels {
+    agent: String,
+    provider: String,
+    profile: String,
+    r#type: String,
+    status: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct UnusableLabels {
+    agent: String,
+    provider: String,
+    profile: String,
+    kind: String,
+    reason: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct AgentLabels {
+    agent: String,
+}
+
+type FloatGauge = Gauge<f64, AtomicU64>;
+
+async fn metrics(State(state): State<MonitoringState>, headers: HeaderMap) -> Response {
+    if !authorized(&state, &headers) {
+        return unauthorized();
+    }
+    let snapshot = match state.service.snapshot().await {
+        Ok(s) => s,
+        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
+    };
+    let expiry = Family::<ProfileLabels, FloatGauge>::default();
+    let status = Family::<StatusLabels, Gauge>::default();
+    let unusable = Family::<UnusableLabels, FloatGauge>::default();
+    let check = Family::<AgentLabels, Gauge>::default();
+    let problems = Gauge::<i64>::default();
+    for agent in &snapshot.agents {
+        for p in agent.profiles.iter().filter(|p| !matches!(p.origin, ProfileOrigin::Legacy(_))) {
+            let h = profile_health(&p.credential, agent.usage.get(&p.id), snapshot.rules, snapshot.now_ms);
+            let base = ProfileLabels {
+                agent: agent.id.clone(),
+                provider: p.credential.provider.clone(),
+                profile: p.id.clone(),
+                r#type: p.credential.kind.as_str().to_owned(),
+            };
+            if let Some(ms) = h.remaining_ms {
+                expiry.get_or_create(&base).set(ms as f64 / 1000.0);
+            }
+            status
+                .get_or_create(&StatusLabels {
+                    agent: base.agent.clone(),
+                    provider: base.provider.clone(),
+                    profile: base.profile.clone(),
+                    r#type: base.r#type.clone(),
+                    status: h.status.as_str().to_owned(),
+                })
+                .set(1);
+            if let Some(u) = &h.unusable {
+                unusable
+                    .get_or_create(&UnusableLabels {
+                        agent: base.agent.clone(),
+                        provider: base.provider.clone(),
+                        profile: base.profile.clone(),
+                        kind: serde_json::to_value(u.kind)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default(),
+                        reason: u.reason.clone().unwrap_or_default(),
+                    })
+                    .set(u.remaining_ms as f64 / 1000.0);
+            }
+        }
+        if let Ok(report) = build_status(&snapshot, Some(&agent.id)) {
+            check.get_or_create(&AgentLabels { agent: agent.id.clone() }).set(i64::from(report.exit_code));
+        }
+    }
+    problems.set(snapshot.problems.len() as i64);
+
+    let mut registry = Registry::with_prefix("openclaw_auth");
+    registry.register(
+        "profile_expiry_seconds",
+        "Seconds until the profile's token expires (negative once expired); only profiles with an expiry",
+        expiry,
+    );
+    registry.register(
+        "profile_status",
+        "1 for the profile's current status (ok, static, expiring, expired, missing)",
+        status,
+    );
+    registry.register("profile_unusable_seconds", "Seconds until a cooldown or disable ends", unusable);
+    registry.register(
+        "check",
+        "What `status --check` would exit with for the agent: 0 ok, 1 expired or missing, 2 expiring",
+        check,
+    );
+    registry.register("read_problems", "Files the panel could not read, or read with trouble", problems);
+    let mut body = String::new();
+    if let Err(e) = prometheus_client::encoding::text::encode(&mut body, &registry) {
+        tracing::error!(error = %e, "metrics encoding failed");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], body).into_response()
+}
