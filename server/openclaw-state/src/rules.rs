@@ -46,7 +46,7 @@ pub struct RuleSet {
     /// Providers `models status` lists as mirrors of another provider's env var (e.g.
     /// `claude-cli` for `ANTHROPIC_API_KEY`); an entry replaces a base entry of the same name.
     /// Only the status report shows them: on the page they would be noise.
-    pub env_status_mirrors: &'static [(&'static str, &'static [&'static str])],
+    pub env_status_mirrors: &'static [EnvMirror],
     /// `unusableProfiles[].reason` is given for cooldowns too (else only for disables).
     pub cooldown_reason_shown: bool,
     /// An `expires` beyond JavaScript's Date range (8.64e15 ms) is invalid (else accepted).
@@ -57,6 +57,19 @@ pub struct RuleSet {
     pub oauth_invalid_expires: InvalidExpiresShown,
     /// Rate-limit cooldowns apply to their `cooldownModel` only when choosing a profile for a route.
     pub model_scoped_cooldowns: bool,
+}
+
+/// A provider `models status` lists because another provider's env var is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct EnvMirror {
+    pub provider: &'static str,
+    pub vars: &'static [&'static str],
+    /// Whose stored profiles it shows as its own (`claude-cli` shows `anthropic`'s).
+    pub profiles_of: Option<&'static str>,
+}
+
+const fn mirror(provider: &'static str, vars: &'static [&'static str], profiles_of: Option<&'static str>) -> EnvMirror {
+    EnvMirror { provider, vars, profiles_of }
 }
 
 /// How a version reports a non-numeric OAuth `expires` in `expiresAt`.
@@ -80,7 +93,8 @@ pub static RULES: [RuleSet; 3] = [
         blank_api_key_is_missing: false,
         check_scope: CheckScope::AllProfiles,
         default_model: "anthropic/claude-opus-4-6",
-        env_providers_ignored: &[],
+        // Measured: 2026.3.31 does not list DEEPSEEK_API_KEY.
+        env_providers_ignored: &["deepseek"],
         env_providers_extra: &[],
         env_status_mirrors: &[],
         cooldown_reason_shown: false,
@@ -100,10 +114,10 @@ pub static RULES: [RuleSet; 3] = [
         env_providers_ignored: &[],
         env_providers_extra: &[],
         env_status_mirrors: &[
-            ("anthropic-openai", &["ANTHROPIC_API_KEY"]),
-            ("claude-cli", &["ANTHROPIC_OAUTH_TOKEN", "ANTHROPIC_API_KEY"]),
-            ("openai-codex", &["OPENAI_API_KEY"]),
-            ("perplexity", &["PERPLEXITY_API_KEY", "OPENROUTER_API_KEY"]),
+            mirror("anthropic-openai", &["ANTHROPIC_API_KEY"], None),
+            mirror("claude-cli", &["ANTHROPIC_OAUTH_TOKEN", "ANTHROPIC_API_KEY"], Some("anthropic")),
+            mirror("openai-codex", &["OPENAI_API_KEY"], None),
+            mirror("perplexity", &["PERPLEXITY_API_KEY", "OPENROUTER_API_KEY"], None),
         ],
         cooldown_reason_shown: false,
         expires_upper_bound: false,
@@ -119,11 +133,12 @@ pub static RULES: [RuleSet; 3] = [
         blank_api_key_is_missing: true,
         check_scope: CheckScope::ModelRoutes,
         default_model: "openai/gpt-6-astra",
-        env_providers_ignored: &["groq", "mistral"],
+        // Measured: 2026.9.6 lists none of GROQ_API_KEY, MISTRAL_API_KEY, DEEPSEEK_API_KEY.
+        env_providers_ignored: &["groq", "mistral", "deepseek"],
         env_providers_extra: &[("x-ai", &["XAI_API_KEY"])],
         env_status_mirrors: &[
-            ("anthropic-openai", &["ANTHROPIC_API_KEY"]),
-            ("claude-cli", &["ANTHROPIC_OAUTH_TOKEN", "ANTHROPIC_API_KEY"]),
+            mirror("anthropic-openai", &["ANTHROPIC_API_KEY"], None),
+            mirror("claude-cli", &["ANTHROPIC_OAUTH_TOKEN", "ANTHROPIC_API_KEY"], Some("anthropic")),
         ],
         cooldown_reason_shown: true,
         expires_upper_bound: true,

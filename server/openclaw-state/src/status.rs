@@ -185,14 +185,14 @@ pub struct PanelExtras {
 /// The env vars a rule set recognises, provider → vars; with `mirrors`, also the providers
 /// `models status` lists as mirrors of another's variable (an entry replaces a base one).
 pub fn env_providers(rules: &RuleSet, mirrors: bool) -> Vec<(&'static str, &'static [&'static str])> {
-    let mirror_list: &[(&str, &[&str])] = if mirrors { rules.env_status_mirrors } else { &[] };
+    let mirror_list: &[crate::rules::EnvMirror] = if mirrors { rules.env_status_mirrors } else { &[] };
     crate::providers::PROVIDER_ENV_VARS
         .iter()
         .copied()
         .filter(|(p, _)| !rules.env_providers_ignored.contains(p))
-        .filter(|(p, _)| !mirror_list.iter().any(|(m, _)| m == p))
+        .filter(|(p, _)| !mirror_list.iter().any(|m| m.provider == *p))
         .chain(rules.env_providers_extra.iter().copied())
-        .chain(mirror_list.iter().copied())
+        .chain(mirror_list.iter().map(|m| (m.provider, m.vars)))
         .collect()
 }
 
@@ -211,10 +211,17 @@ fn models_json_keys(snapshot: &StateSnapshot, agent: &AgentState) -> BTreeMap<St
     let from_config = snapshot.config.as_ref().map(|c| c.provider_api_keys().into_iter().collect::<Vec<_>>());
     for (provider, key) in from_config.into_iter().flatten().chain(from_file.into_iter().flatten()) {
         let Some(key) = key.as_str().map(str::trim).filter(|k| !k.is_empty()) else { continue };
+        // An env-var name is a marker, resolved from the environment.
         let is_marker = key.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-        if !is_marker {
-            out.entry(provider).or_insert_with(|| (mask_secret(key), source.clone()));
-        }
+        let value = if is_marker {
+            match snapshot.env.values.get(key) {
+                Some(v) if !v.value.expose_secret().trim().is_empty() => v.value.expose_secret().to_owned(),
+                _ => continue,
+            }
+        } else {
+            key.to_owned()
+        };
+        out.entry(provider).or_insert_with(|| (mask_secret(&value), source.clone()));
     }
     out
 }
@@ -327,9 +334,13 @@ pub fn build_status(snapshot: &StateSnapshot, agent: Option<&str>) -> Result<Sta
     provider_names.extend(env_hits.iter().map(|(p, _, _)| *p));
     provider_names.extend(models_keys.keys().map(String::as_str));
 
+    // A mirror provider (claude-cli) shows the profiles of the provider it stands for.
+    fn profiles_of<'p>(rules: &RuleSet, provider: &'p str) -> &'p str {
+        rules.env_status_mirrors.iter().find(|m| m.provider == provider).and_then(|m| m.profiles_of).unwrap_or(provider)
+    }
     let mut providers = Vec::new();
     for provider in &provider_names {
-        let idx = by_provider.get(provider).cloned().unwrap_or_default();
+        let idx = by_provider.get(profiles_of(rules, provider)).cloned().unwrap_or_default();
         let env = env_hits.iter().find(|(p, _, _)| p == provider);
         // An OAuth token in the environment is named, not masked.
         let env_report = env.map(|(_, var, value)| EnvReport {
@@ -421,7 +432,7 @@ pub fn build_status(snapshot: &StateSnapshot, agent: Option<&str>) -> Result<Sta
     let providers_with_oauth = provider_names
         .iter()
         .filter_map(|provider| {
-            let stored = by_provider.get(provider).map_or(0, |idx| {
+            let stored = by_provider.get(profiles_of(rules, provider)).map_or(0, |idx| {
                 idx.iter().filter(|&&i| profiles[i].0.credential.kind != CredentialKind::ApiKey).count()
             });
             let env_oauth = env_hits.iter().any(|(p, var, _)| p == provider && var.contains("OAUTH_TOKEN"));
@@ -576,9 +587,13 @@ fn compute_check(input: &CheckInput<'_>) -> CheckOutcome {
         }
         CheckScope::ProvidersInUse => {
             for provider in input.in_use {
+                // A key in the environment (or models.json) satisfies the provider.
+                if (input.has_key)(provider) {
+                    continue;
+                }
                 let eligible = input.eligible(provider);
                 if eligible.is_empty() {
-                    if !(input.has_key)(provider) {
+                    {
                         missing.push((*provider).to_owned());
                         bad.push(format!("{provider} is used by a configured model and has no usable credential"));
                     }
