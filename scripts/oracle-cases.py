@@ -41,14 +41,25 @@ For every case the script
         "now_ms": ms just before OpenClaw started, "now_end_ms": ms when it exited,
         "comparable": bool, "why_not_comparable": str, "home": abs HOME of the case,
         "expected_rc": rc this script expects (from reading the dist JS), "rc": rc OpenClaw gave,
-        "stdout_format": "json" | "json-after-log-lines" | "error-json" | "not-json"}
+        "stdout_format": "json" | "json-after-log-lines" | "error-json" | "not-json",
+        "command", "build_steps": CLI calls made for this case (besides its base), "seconds"}
      and finally <out>/index.json (all case.json) and a table on stdout.
+  To compare a panel run: HOME=<home>, cwd=<home>, the case's env, the case's --agent, clock = now_ms;
+  remainingMs/until then differ from OpenClaw's by the few ms/s between now_ms and its own Date.now().
+  The state is tied to its path (openclaw.json holds absolute agentDir/workspace paths; 9.6's
+  state/openclaw.sqlite also keeps config-health/diagnostic rows naming the base's path, which
+  OpenClaw ignores for another config path): rebuild rather than move a case.
 
 Environment of every OpenClaw call: built from scratch (env -i style): PATH = <oracle node bin> +
 /usr/local/bin:/usr/bin:/bin, HOME = the case home, cwd = HOME, TERM=dumb, LANG=C.UTF-8, plus
-NODE_PATH=<out>/_deps/node_modules for 2026.3.31 (its npm package lacks @aws-sdk/client-bedrock,
-installed there once with npm if missing; it is needed by `agents add` and harmless elsewhere),
+NODE_PATH=<oracle-dir>/deps-2026.3.31/node_modules for 2026.3.31 (its npm package lacks
+@aws-sdk/client-bedrock; installed there once with npm, or copied from /tmp/ocfx/deps, if missing; it is
+needed by `agents add` and harmless elsewhere),
 plus the case's "env". No OPENCLAW_* and no provider key variable is ever inherited.
+
+Cases: 42 templates x 3 versions = 126 cases, named <a331|b528|c96>-<template>; --list shows them with the
+exit code expected from reading the dist JS (scripts/oracle-cases.md); the run prints any mismatch. A full run
+takes about 5-6 minutes with --jobs 2 (bases ~40 s, then 1.5-4 s per OpenClaw call).
 
 All times are relative to the moment a case is built (expires = now + 6 h etc.), so the cases are
 valid whenever they are rebuilt. Stdlib only, Python >= 3.11. Re-runnable: every output dir is
@@ -444,13 +455,9 @@ class Bases:
             self.cli(v, home, ["models", "auth", "order", "clear", "--provider", "anthropic"])
 
     def _build_agents(self, v: str, home: Path) -> None:
-        """main base + `agents add work`; 9.6 also gets work's agent database."""
+        """main base + `agents add work` (work has no store yet; 9.6: no agent database yet)."""
         copy_state(self.get(v, "main"), home)
         self.cli(v, home, ["agents", "add", "work", "--non-interactive", "--workspace", str(home / "ws")])
-        if v == "9.6":
-            self.cli(v, home, ["models", "auth", "order", "set", "--provider", "anthropic", "--agent", "work",
-                               "anthropic:manual"])
-            self.cli(v, home, ["models", "auth", "order", "clear", "--provider", "anthropic", "--agent", "work"])
 
 
 @dataclass
@@ -818,6 +825,70 @@ def unconfigured_default(ctx: Ctx) -> None:
                            "enabled: exit 1 from runtimeAuthRoutes[].status=unavailable, not from auth")
 
 
+def token_expires_huge(ctx: Ctx) -> None:
+    """expires beyond JavaScript's Date range (9e15 > 8.64e15)."""
+    ctx.base()
+    ctx.set_profiles({"anthropic:manual": token_cred("anthropic", BASE_TOKEN, 9_000_000_000_000_000)})
+
+
+def token_ref(ctx: Ctx) -> None:
+    """A token given as tokenRef to an env variable that is set (no expiry)."""
+    ctx.base()
+    ctx.env = {"ANTHROPIC_SETUP_TOKEN": TOK_C}
+    ctx.set_profiles({"anthropic:manual": {"type": "token", "provider": "anthropic", "tokenRef": {
+        "source": "env", "provider": "default", "id": "ANTHROPIC_SETUP_TOKEN"}}})
+
+
+def oauth_expires_string(ctx: Ctx) -> None:
+    ctx.base()
+    ctx.set_profiles({"anthropic:default": oauth_cred("anthropic", "tomorrow")})
+
+
+def cooldown_other_model(ctx: Ctx) -> None:
+    """Only token in a rate_limit cooldown scoped to a model no route uses (cooldownModel)."""
+    ctx.base()
+    ctx.set_profiles({"anthropic:manual": token_cred("anthropic", BASE_TOKEN, ctx.t(30 * DAY))})
+    stats = cooldown(ctx, ctx.t(10 * MIN))
+    stats["cooldownModel"] = "claude-sonnet-4-5"
+    ctx.set_usage({"anthropic:manual": stats})
+
+
+def env_oauth_token(ctx: Ctx) -> None:
+    """No profiles; ANTHROPIC_OAUTH_TOKEN in the process env."""
+    ctx.base()
+    ctx.set_profiles({})
+    ctx.env = {"ANTHROPIC_OAUTH_TOKEN": TOK_C}
+
+
+def process_env_many(ctx: Ctx) -> None:
+    """Token ok + many provider variables in the process env: which providers does each version list?"""
+    ctx.base()
+    ctx.paste_token("anthropic", TOK_B, profile_id="anthropic:manual", expires_in="30d")
+    ctx.env = {"GEMINI_API_KEY": fake_key("AIza", "G"), "XAI_API_KEY": fake_key("xai-", "X"),
+               "GROQ_API_KEY": fake_key("gsk_", "Q"), "MISTRAL_API_KEY": fake_key("mis-", "M"),
+               "DEEPSEEK_API_KEY": fake_key("sk-ds-", "S")}
+
+
+def models_provider_envname(ctx: Ctx) -> None:
+    """models.providers.my-proxy.apiKey holds an env-variable NAME (marker), the variable is set."""
+    models_provider_key(ctx)
+    with ctx.config() as cfg:
+        cfg["models"]["providers"]["my-proxy"]["apiKey"] = "MY_PROXY_KEY"
+    ctx.env = {"MY_PROXY_KEY": PROXY_KEY}
+
+
+def expired_token_env_key(ctx: Ctx) -> None:
+    """Only token expired 1 h ago, but ANTHROPIC_API_KEY is in <state>/.env."""
+    token_expired(ctx)
+    ctx.sd.write_dotenv({"ANTHROPIC_API_KEY": ANT_KEY})
+
+
+def expiring_token_env_key(ctx: Ctx) -> None:
+    """Only token expires in 6 h, and ANTHROPIC_API_KEY is in <state>/.env."""
+    token_expiring(ctx)
+    ctx.sd.write_dotenv({"ANTHROPIC_API_KEY": ANT_KEY})
+
+
 # name -> (function, {version: expected rc}, description)
 TEMPLATES: list[tuple[str, Callable[[Ctx], None], dict[str, int], str]] = [
     ("token-ok", token_ok, {"3.31": 0, "5.28": 0, "9.6": 0},
@@ -843,7 +914,7 @@ TEMPLATES: list[tuple[str, Callable[[Ctx], None], dict[str, int], str]] = [
     ("api-key-empty", api_key_empty, {"3.31": 0, "5.28": 1, "9.6": 1}, "only an API key whose key is \"\""),
     ("secretref-env", secretref_env, {"3.31": 0, "5.28": 0, "9.6": 0},
      "API key as keyRef {source:env,id:ANTHROPIC_WORK_KEY}, variable set for both tools"),
-    ("secretref-unresolved", secretref_unresolved, {"3.31": 0, "5.28": 0, "9.6": 0},
+    ("secretref-unresolved", secretref_unresolved, {"3.31": 0, "5.28": 0, "9.6": 1},
      "API key as keyRef to an env variable that is not set"),
     ("dotenv-key", dotenv_key, {"3.31": 0, "5.28": 0, "9.6": 0},
      "no profiles; ANTHROPIC_API_KEY in <state>/.env"),
@@ -869,7 +940,7 @@ TEMPLATES: list[tuple[str, Callable[[Ctx], None], dict[str, int], str]] = [
      "anthropic token ok; expired openrouter token not used by any model"),
     ("no-credential", no_credential, {"3.31": 1, "5.28": 1, "9.6": 1},
      "default model anthropic/claude-opus-4-6, no credential of any kind"),
-    ("agent-work-store", agent_work_store, {"3.31": 1, "5.28": 1, "9.6": 0},
+    ("agent-work-store", agent_work_store, {"3.31": 1, "5.28": 0, "9.6": 0},
      "agents add work; work's own store holds an expired token; --agent work"),
     ("agent-work-inherits", agent_work_inherits, {"3.31": 2, "5.28": 2, "9.6": 2},
      "agents add work, no store for work; main token expiring; --agent work"),
@@ -879,6 +950,24 @@ TEMPLATES: list[tuple[str, Callable[[Ctx], None], dict[str, int], str]] = [
      "default model my-proxy/proxy-large, key in config models.providers.my-proxy.apiKey"),
     ("fallback-missing", fallback_missing, {"3.31": 1, "5.28": 1, "9.6": 1},
      "token ok; fallback openrouter/... with no credential"),
+    ("token-expires-huge", token_expires_huge, {"3.31": 0, "5.28": 0, "9.6": 1},
+     "token expires = 9e15 (beyond the JS Date range)"),
+    ("token-ref", token_ref, {"3.31": 0, "5.28": 0, "9.6": 0},
+     "token as tokenRef {source:env,id:ANTHROPIC_SETUP_TOKEN}, variable set, no expiry"),
+    ("oauth-expires-string", oauth_expires_string, {"3.31": 1, "5.28": 1, "9.6": 1},
+     "anthropic OAuth with refresh token, expires = \"tomorrow\""),
+    ("cooldown-other-model", cooldown_other_model, {"3.31": 0, "5.28": 0, "9.6": 0},
+     "only token in a rate_limit cooldown with cooldownModel claude-sonnet-4-5 (not used)"),
+    ("env-oauth-token", env_oauth_token, {"3.31": 0, "5.28": 0, "9.6": 0},
+     "no profiles; ANTHROPIC_OAUTH_TOKEN in the process env"),
+    ("process-env-many", process_env_many, {"3.31": 0, "5.28": 0, "9.6": 0},
+     "token ok; GEMINI/XAI/GROQ/MISTRAL/DEEPSEEK_API_KEY in the process env"),
+    ("models-provider-envname", models_provider_envname, {"3.31": 0, "5.28": 0, "9.6": 0},
+     "as models-provider-key but apiKey = \"MY_PROXY_KEY\" (env name), MY_PROXY_KEY set"),
+    ("expired-token-env-key", expired_token_env_key, {"3.31": 1, "5.28": 0, "9.6": 0},
+     "only token expired; ANTHROPIC_API_KEY in <state>/.env"),
+    ("expiring-token-env-key", expiring_token_env_key, {"3.31": 2, "5.28": 0, "9.6": 2},
+     "only token expiring in 6 h; ANTHROPIC_API_KEY in <state>/.env"),
     ("unconfigured-default", unconfigured_default, {"3.31": 0, "5.28": 1, "9.6": 1},
      "no agents.defaults.model: the version's built-in default model"),
 ]
@@ -980,15 +1069,17 @@ def main() -> int:
             print("no case matches --only", file=sys.stderr)
             return 2
     if a.list:
-        for c in cases:
-            print(f"{c.name:36} {VERSIONS[c.version]:10} expected_rc={c.expected_rc}  {c.description}")
+        with contextlib.suppress(BrokenPipeError):
+            for c in cases:
+                print(f"{c.name:36} {VERSIONS[c.version]:10} expected_rc={c.expected_rc}  {c.description}")
         return 0
     if not a.out:
         ap.error("--out is required")
 
     out = Path(a.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    oracle = Oracle(Path(a.oracle_dir).expanduser().resolve(), out / "_deps")
+    oracle_root = Path(a.oracle_dir).expanduser().resolve()
+    oracle = Oracle(oracle_root, oracle_root / "deps-2026.3.31")
     oracle.check()
     oracle.ensure_deps()
     bases = Bases(oracle, out)
@@ -1018,6 +1109,8 @@ def main() -> int:
         old.update({d["name"]: d for d in index})
         path.write_text(json.dumps(sorted(old.values(), key=lambda d: d["name"]), indent=2) + "\n")
     mism = [d["name"] for d in index if d["rc"] != d["expected_rc"]]
+    odd = [f"{d['name']}={d['stdout_format']}" for d in index if d["stdout_format"] != "json"]
+    print(f"stdout not plain JSON: {odd or 'none'} (json-after-log-lines = log lines, then the JSON)")
     print(f"\n{len(index)} cases in {time.monotonic() - t0:.0f}s; build failures: {failures or 'none'}; "
           f"rc != expected: {mism or 'none'}")
     return 1 if failures else 0

@@ -193,7 +193,12 @@ impl Config {
             .and_then(Value::as_object)
             .map(|m| m.keys().cloned().collect())
             .unwrap_or_default();
-        ModelRefs { primary, fallbacks, image, image_fallbacks, aliases, allowed }
+        let utility = pick("utilityModel").and_then(|v| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Object(o) => o.get("primary").and_then(Value::as_str).map(str::to_owned),
+            _ => None,
+        });
+        ModelRefs { primary, fallbacks, image, image_fallbacks, utility, aliases, allowed }
     }
 
     fn agent_entry(&self, agent_id: &str) -> Option<&Map<String, Value>> {
@@ -232,6 +237,8 @@ pub struct ModelRefs {
     pub fallbacks: Vec<String>,
     pub image: Option<String>,
     pub image_fallbacks: Vec<String>,
+    /// `utilityModel` from config: `Some("")` means disabled.
+    pub utility: Option<String>,
     /// alias → model ref.
     pub aliases: Vec<(String, String)>,
     /// The allow-list (`agents.defaults.models` keys).

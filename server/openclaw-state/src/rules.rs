@@ -57,6 +57,9 @@ pub struct RuleSet {
     pub oauth_invalid_expires: InvalidExpiresShown,
     /// Rate-limit cooldowns apply to their `cooldownModel` only when choosing a profile for a route.
     pub model_scoped_cooldowns: bool,
+    /// The utility model checked beside a default of this provider, unless config sets one
+    /// (`utilityModel`, `""` = disabled): (default's provider, utility model ref).
+    pub utility_models: &'static [(&'static str, &'static str)],
 }
 
 /// A provider `models status` lists because another provider's env var is set.
@@ -102,6 +105,7 @@ pub static RULES: [RuleSet; 3] = [
         oauth_expired_without_refresh_ineligible: false,
         oauth_invalid_expires: InvalidExpiresShown::Echo,
         model_scoped_cooldowns: false,
+        utility_models: &[],
     },
     RuleSet {
         family: VersionFamily::V2026_5,
@@ -124,6 +128,7 @@ pub static RULES: [RuleSet; 3] = [
         oauth_expired_without_refresh_ineligible: false,
         oauth_invalid_expires: InvalidExpiresShown::Zero,
         model_scoped_cooldowns: false,
+        utility_models: &[],
     },
     RuleSet {
         family: VersionFamily::V2026_9,
@@ -145,6 +150,7 @@ pub static RULES: [RuleSet; 3] = [
         oauth_expired_without_refresh_ineligible: true,
         oauth_invalid_expires: InvalidExpiresShown::Omit,
         model_scoped_cooldowns: true,
+        utility_models: &[("anthropic", "anthropic/claude-haiku-4-5"), ("openai", "openai/gpt-5.6-luna")],
     },
 ];
 

@@ -188,29 +188,34 @@ pub fn read_state(location: &StateLocation, options: &ReadOptions) -> StateSnaps
     let default_id = config.as_ref().map(Config::default_agent_id).unwrap_or_else(|| DEFAULT_AGENT_ID.to_owned());
 
     // Read every agent's own files first: eras A/B merge the default agent's store under the others.
-    let raw: Vec<RawAgent> = agents
-        .into_iter()
-        .map(|(id, in_config, dir)| {
-            let (json, errors) = json::read_agent_dir(&dir);
-            problems.extend(errors.iter().map(store_problem));
-            for (pid, err) in &json.store.rejected {
-                problems.push(rejected_problem(&json.profiles_path, pid, err));
+    // Each agent's files are independent: read them on all cores (large installs have hundreds).
+    let read = |(id, in_config, dir): (String, bool, PathBuf)| -> (RawAgent, Vec<Problem>) {
+        let mut found = Vec::new();
+        let (json, errors) = json::read_agent_dir(&dir);
+        found.extend(errors.iter().map(store_problem));
+        for (pid, err) in &json.store.rejected {
+            found.push(rejected_problem(&json.profiles_path, pid, err));
+        }
+        let db = match sqlite::read_agent(&dir) {
+            Ok(db) => db,
+            Err(e) => {
+                found.push(store_problem(&e));
+                AgentDb { path: dir.join(sqlite::AGENT_DB), exists: true, store: None }
             }
-            let db = match sqlite::read_agent(&dir) {
-                Ok(db) => db,
-                Err(e) => {
-                    problems.push(store_problem(&e));
-                    AgentDb { path: dir.join(sqlite::AGENT_DB), exists: true, store: None }
-                }
-            };
-            if let Some(store) = &db.store {
-                for (pid, err) in &store.rejected {
-                    problems.push(rejected_problem(&db.path, pid, err));
-                }
+        };
+        if let Some(store) = &db.store {
+            for (pid, err) in &store.rejected {
+                found.push(rejected_problem(&db.path, pid, err));
             }
-            RawAgent { is_default: id == default_id, id, in_config, dir_exists: dir.is_dir(), dir, json, db }
-        })
-        .collect();
+        }
+        let raw = RawAgent { is_default: id == default_id, id, in_config, dir_exists: dir.is_dir(), dir, json, db };
+        (raw, found)
+    };
+    let mut raw = Vec::with_capacity(agents.len());
+    for (agent, found) in read_parallel(agents, read) {
+        problems.extend(found);
+        raw.push(agent);
+    }
     if let Some(store) = &shared.store {
         for (pid, err) in &store.rejected {
             problems.push(rejected_problem(&shared.path, pid, err));
@@ -219,8 +224,16 @@ pub fn read_state(location: &StateLocation, options: &ReadOptions) -> StateSnaps
 
     let sqlite_install = shared.exists || raw.iter().any(|a| a.db.exists);
     let default_json = raw.iter().find(|a| a.is_default).map(|a| (a.id.as_str(), &a.json));
-    let mut agent_states: Vec<AgentState> =
-        raw.iter().map(|a| build_agent(a, sqlite_install, &shared, default_json, &mut problems)).collect();
+    let built = read_parallel(raw.iter().collect(), |a| {
+        let mut found = Vec::new();
+        let state = build_agent(a, sqlite_install, &shared, default_json, &mut found);
+        (state, found)
+    });
+    let mut agent_states = Vec::with_capacity(built.len());
+    for (state, found) in built {
+        problems.extend(found);
+        agent_states.push(state);
+    }
     agent_states.sort_by(|a, b| b.is_default.cmp(&a.is_default).then_with(|| a.id.cmp(&b.id)));
 
     let config_vars = config.as_ref().map(Config::env_vars).unwrap_or_default();
@@ -241,6 +254,26 @@ pub fn read_state(location: &StateLocation, options: &ReadOptions) -> StateSnaps
         rules,
         rules_reason,
     }
+}
+
+/// Maps `items` with `f` on up to all available cores, keeping the order.
+fn read_parallel<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    if threads < 2 || items.len() < 16 {
+        return items.into_iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let mut chunks: Vec<Vec<T>> = Vec::new();
+    let mut items = items.into_iter().peekable();
+    while items.peek().is_some() {
+        chunks.push(items.by_ref().take(chunk).collect());
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            chunks.into_iter().map(|c| scope.spawn(move || c.into_iter().map(f).collect::<Vec<R>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    })
 }
 
 struct RawAgent {

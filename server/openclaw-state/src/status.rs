@@ -446,11 +446,12 @@ pub fn build_status(snapshot: &StateSnapshot, agent: Option<&str>) -> Result<Sta
         .map(|p| ((*p).to_owned(), effective_order(agent_state, snapshot.config.as_ref(), p, rules, now)))
         .collect();
 
-    let routes = model_routes(&models, &default_model);
+    let routes = model_routes(&models, &default_model, rules);
     let mut in_use: Vec<&str> = Vec::new();
-    for (provider, _) in &routes {
-        if !in_use.contains(provider) {
-            in_use.push(provider);
+    // The utility model is a 2026.6+ route; the older scopes look at default, fallbacks and image.
+    for route in &routes {
+        if !in_use.contains(&route.provider) {
+            in_use.push(route.provider);
         }
     }
     let check = compute_check(&CheckInput {
@@ -502,19 +503,35 @@ pub fn build_status(snapshot: &StateSnapshot, agent: Option<&str>) -> Result<Sta
     })
 }
 
-/// The model routes the configured models make: (provider, model id) for the default,
-/// fallbacks, image model and image fallbacks, without repeats.
-fn model_routes<'a>(models: &'a ModelRefs, default_model: &'a str) -> Vec<(&'a str, &'a str)> {
-    let mut out: Vec<(&str, &str)> = Vec::new();
-    let refs = std::iter::once(default_model)
+/// One model a configured route uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Route<'a> {
+    provider: &'a str,
+    model: &'a str,
+    /// Image routes are checked for availability only: they can fail but never warn.
+    image: bool,
+}
+
+/// The model routes the configured models make: the default, fallbacks, the utility model
+/// (2026.6+), the image model and image fallbacks, without repeats.
+fn model_routes<'a>(models: &'a ModelRefs, default_model: &'a str, rules: &RuleSet) -> Vec<Route<'a>> {
+    let default_provider = default_model.split_once('/').map(|(p, _)| p).unwrap_or_default();
+    let utility: Option<&str> = match models.utility.as_deref() {
+        Some("") => None,
+        Some(configured) => Some(configured),
+        None => rules.utility_models.iter().find(|(p, _)| *p == default_provider).map(|(_, m)| *m),
+    };
+    let text = std::iter::once(default_model)
         .chain(models.fallbacks.iter().map(String::as_str))
-        .chain(models.image.iter().map(String::as_str))
-        .chain(models.image_fallbacks.iter().map(String::as_str));
-    for r in refs {
-        if let Some(route) = r.split_once('/')
-            && !out.contains(&route)
+        .chain(utility.filter(|_| !rules.utility_models.is_empty()))
+        .map(|r| (r, false));
+    let image = models.image.iter().chain(models.image_fallbacks.iter()).map(|r| (r.as_str(), true));
+    let mut out: Vec<Route> = Vec::new();
+    for (r, image) in text.chain(image) {
+        if let Some((provider, model)) = r.split_once('/')
+            && !out.iter().any(|o| o.provider == provider && o.model == model)
         {
-            out.push(route);
+            out.push(Route { provider, model, image });
         }
     }
     out
@@ -526,7 +543,7 @@ struct CheckInput<'a> {
     profiles: &'a [(&'a crate::snapshot::StoredProfile, ProfileHealth)],
     orders: &'a BTreeMap<String, EffectiveOrder>,
     in_use: &'a [&'a str],
-    routes: &'a [(&'a str, &'a str)],
+    routes: &'a [Route<'a>],
     /// Whether a provider has a key outside the store (env var or models.json).
     has_key: &'a dyn Fn(&str) -> bool,
     env: &'a crate::env::EnvCredentials,
@@ -610,7 +627,8 @@ fn compute_check(input: &CheckInput<'_>) -> CheckOutcome {
             }
         }
         CheckScope::ModelRoutes => {
-            for (provider, model) in input.routes {
+            for route in input.routes {
+                let (provider, model) = (&route.provider, &route.model);
                 // A rate-limit cooldown scoped to another model leaves this route free to use it.
                 let free = |h: &ProfileHealth| match &h.unusable {
                     None => true,
@@ -646,7 +664,13 @@ fn compute_check(input: &CheckInput<'_>) -> CheckOutcome {
                     continue;
                 }
                 if let Some(h) = input.health(selected) {
-                    grade(h.status, format!("{provider} would use {selected}, which"), &mut bad, &mut warn);
+                    let what = format!("{provider}/{model} would use {selected}, which");
+                    if route.image {
+                        // Image routes are judged on availability: they fail, never warn.
+                        grade(h.status, what, &mut bad, &mut Vec::new());
+                    } else {
+                        grade(h.status, what, &mut bad, &mut warn);
+                    }
                 }
             }
         }
