@@ -5,6 +5,10 @@
 #   3. unit and integration tests: cargo test (state readers on real-OpenClaw fixtures, router tests)
 #   4. a build of the site and the server (scripts/build.sh --debug)
 #   5. browser tests: Playwright in Debian's chromium against the built server
+#   6. oracle conformance: the real OpenClaw 2026.3.31 / 2026.5.28 / 2026.9.6 (installed from npm
+#      with a Node 26 into ~/.cache/openclaw-auth-panel/oracle) builds >= 100 states and reports on
+#      them; our `status --json --check` must say the same (scripts/oracle-cases.py, the ignored
+#      test server/tests/oracle_conformance.rs)
 # Prints timings per step on stderr. Exit code: non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +41,14 @@ took
 
 step "browser tests"
 (cd end2end && PANEL_BIN=target/debug/openclaw-auth-panel npx playwright test) 2>&1 | tee -a "$log"
+took
+
+step "oracle conformance"
+oracle=$(scripts/install-oracle.sh)
+cases=$(mktemp -d)
+trap 'rm -f "$log"; rm -rf "$cases"' EXIT
+python3 scripts/oracle-cases.py --oracle-dir "$oracle" --out "$cases" --jobs 2 >&2
+ORACLE_CASES_DIR="$cases" cargo test -p server --test oracle_conformance -- --ignored 2>&1 | tee -a "$log"
 took
 
 # One closing line over every runner: cargo's "N passed; M failed" lines and Playwright's "N passed".

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The `bench` command: measures our `status --json` against OpenClaw's `models status --json`
+# (wall time and max RSS, several runs, medians and ratios) on states OpenClaw itself wrote, and
+# our status computation at 1×2, 50×10 and 500×20 agents×profiles; writes BENCHMARKS.md.
+#
+# Usage: scripts/bench.sh [--runs N]   (default 7 runs of each CLI per version)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs=7
+[ "${1:-}" = "--runs" ] && runs=$2
+
+scripts/build.sh --release >&2
+oracle=$(scripts/install-oracle.sh)
+scale=$(mktemp)
+trap 'rm -f "$scale"' EXIT
+echo "bench: status computation at scale" >&2
+cargo bench -q -p server --bench status_scale | grep '^{' > "$scale"
+echo "bench: CLIs side by side ($runs runs each)" >&2
+python3 scripts/bench.py --oracle-dir "$oracle" --panel target/release/openclaw-auth-panel \
+  --runs "$runs" --scale "$scale" --out BENCHMARKS.md
+echo "bench: wrote BENCHMARKS.md" >&2
