@@ -112,6 +112,8 @@ fn write_text(out: &mut impl Write, r: &StatusReport) -> std::io::Result<()> {
         let when = match p.remaining_ms {
             Some(ms) if ms > 0 => format!(" expires in {}", format_remaining(ms)),
             Some(_) => " expired".to_owned(),
+            // An expired token is reported without its expiry; the status already says it all.
+            None if p.status == HealthStatus::Expired => String::new(),
             None => " expires unknown".to_owned(),
         };
         writeln!(out, "  - {} {}{when}", p.label, word(p.status))?;
