@@ -38,10 +38,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The page's Content-Security-Policy: scripts only with this response's nonce (and what they
+/// load), wasm allowed, nothing framed, nothing from elsewhere.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
+         base-uri 'none'; form-action 'self'; object-src 'none'"
+    )
+}
+
 /// The root component: header and routes.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+        && let Ok(value) = http::HeaderValue::from_str(&page_csp(&nonce))
+    {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
     view! {
         <Stylesheet id="leptos" href="/pkg/openclaw-auth-panel.css" />
         <Title text="OpenClaw Auth Panel" />

@@ -62,6 +62,12 @@ pub struct ServeArgs {
     #[arg(long, env = "OPENCLAW_PANEL_BIND", default_value = "127.0.0.1:18785", value_name = "ADDR")]
     pub bind: SocketAddr,
 
+    /// Extra host names the panel answers to (besides its bind address, localhost, 127.0.0.1 and
+    /// [::1]); requests for any other `Host` are refused, against DNS rebinding. Repeat the flag or
+    /// separate names with commas.
+    #[arg(long = "allowed-host", env = "OPENCLAW_PANEL_ALLOWED_HOSTS", value_delimiter = ',', value_name = "NAME")]
+    pub allowed_hosts: Vec<String>,
+
     /// Serve a temporary state dir seeded with sample profiles of every type and state (no
     /// OpenClaw needed). Ignores --state-dir and --config.
     #[arg(long, env = "OPENCLAW_PANEL_DEMO")]

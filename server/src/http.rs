@@ -25,8 +25,19 @@ pub fn site_options(site_root: PathBuf, addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
-/// Every route of the panel: pages, server functions, monitoring, static files.
-pub fn router(service: PanelService, options: LeptosOptions, monitoring_token: SecretString) -> Router {
+/// The largest request body accepted (server-function arguments are small).
+pub const BODY_LIMIT: usize = 64 * 1024;
+/// How long a request may take before it is answered 408.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Every route of the panel: pages, server functions, monitoring, static files, behind the
+/// guards of [`crate::guard`].
+pub fn router(
+    service: PanelService,
+    options: LeptosOptions,
+    monitoring_token: SecretString,
+    policy: crate::guard::GuardPolicy,
+) -> Router {
     let routes = generate_route_list(App);
     let monitoring = crate::monitoring::routes(crate::monitoring::MonitoringState {
         service: service.clone(),
@@ -43,4 +54,12 @@ pub fn router(service: PanelService, options: LeptosOptions, monitoring_token: S
         .merge(monitoring)
         // The wasm bundle is ~0.9 MB raw, ~0.3 MB gzipped.
         .layer(tower_http::compression::CompressionLayer::new())
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(std::sync::Arc::new(policy), crate::guard::check_request))
+        // Outermost, so refusals carry the headers too.
+        .layer(axum::middleware::from_fn(crate::guard::add_headers))
 }

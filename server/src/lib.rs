@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod data_dir;
 pub mod demo;
+pub mod guard;
 pub mod http;
 pub mod monitoring;
 pub mod serve;

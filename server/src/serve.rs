@@ -105,7 +105,8 @@ fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
     let service = PanelService::new(config);
     let runtime = tokio::runtime::Runtime::new().map_err(ServeError::Server)?;
     runtime.block_on(async move {
-        let router = crate::http::router(service, crate::http::site_options(site_root, args.bind), token);
+        let policy = crate::guard::GuardPolicy::for_bind(args.bind, false, &args.allowed_hosts);
+        let router = crate::http::router(service, crate::http::site_options(site_root, args.bind), token, policy);
         let listener = tokio::net::TcpListener::bind(args.bind)
             .await
             .map_err(|source| ServeError::Bind { addr: args.bind, source })?;

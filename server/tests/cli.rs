@@ -36,6 +36,8 @@ fn help_names_every_flag_with_its_env_var() {
         "--bind",
         "--demo",
         "--no-process-env",
+        "--allowed-host",
+        "OPENCLAW_PANEL_ALLOWED_HOSTS",
     ] {
         assert!(help.contains(flag), "help lacks {flag}:\n{help}");
     }

@@ -13,6 +13,11 @@ use panel_server::{demo, http};
 use secrecy::SecretString;
 use tower::ServiceExt;
 
+/// The port the test router believes it listens on.
+const PORT: u16 = 18785;
+/// The `Host` a browser sends for it.
+const HOST: &str = "127.0.0.1:18785";
+
 /// The monitoring token the test router is built with.
 const TOKEN: &str = "test-monitoring-token-0123456789";
 
@@ -35,7 +40,9 @@ fn router_for(state_dir: &Path) -> axum::Router {
         openclaw_version: None,
     });
     let site = state_dir.parent().unwrap().join("site");
-    http::router(service, http::site_options(site, SocketAddr::from(([127, 0, 0, 1], 0))), SecretString::from(TOKEN))
+    let bind = SocketAddr::from(([127, 0, 0, 1], PORT));
+    let policy = panel_server::guard::GuardPolicy::for_bind(bind, false, &[]);
+    http::router(service, http::site_options(site, bind), SecretString::from(TOKEN), policy)
 }
 
 fn demo_router() -> (tempfile::TempDir, axum::Router) {
@@ -46,7 +53,13 @@ fn demo_router() -> (tempfile::TempDir, axum::Router) {
     (dir, router)
 }
 
-async fn send(router: &axum::Router, request: Request<Body>) -> (StatusCode, String) {
+/// Sends a request as the panel's own page would: right `Host`, and `Sec-Fetch-Site: same-origin`
+/// on writes (unless the test set those headers itself).
+async fn send(router: &axum::Router, mut request: Request<Body>) -> (StatusCode, String) {
+    let headers = request.headers_mut();
+    if !headers.contains_key(header::HOST) {
+        headers.insert(header::HOST, HOST.parse().unwrap());
+    }
     let response = router.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
@@ -59,6 +72,7 @@ async fn get(router: &axum::Router, uri: &str) -> (StatusCode, String) {
 
 async fn call_overview(router: &axum::Router, form: &str) -> (StatusCode, String) {
     let request = Request::post("/api/overview")
+        .header("sec-fetch-site", "same-origin")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "application/json")
         .body(Body::from(form.to_owned()))
@@ -188,7 +202,11 @@ async fn unknown_pages_are_404() {
 #[tokio::test]
 async fn responses_are_gzipped_when_the_browser_asks() {
     let (_dir, router) = demo_router();
-    let request = Request::get("/").header(header::ACCEPT_ENCODING, "gzip").body(Body::empty()).unwrap();
+    let request = Request::get("/")
+        .header(header::HOST, HOST)
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .body(Body::empty())
+        .unwrap();
     let response = router.clone().oneshot(request).await.unwrap();
     assert_eq!(response.headers().get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap()), Some("gzip"));
 }
@@ -198,7 +216,7 @@ async fn get_with_token(
     uri: &str,
     token: Option<&str>,
 ) -> (StatusCode, axum::http::HeaderMap, String) {
-    let mut request = Request::get(uri);
+    let mut request = Request::get(uri).header(header::HOST, HOST);
     if let Some(token) = token {
         request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
     }
@@ -272,4 +290,111 @@ async fn metrics_expose_expiry_and_status_per_profile_without_masks() {
     assert!((29.9 * 86400.0..=30.0 * 86400.0).contains(&seconds), "{line}");
     assert_no_secret(&body);
     assert!(!body.contains("..."), "no mask in metrics");
+}
+
+/// Sends a raw request and returns status, headers and body.
+async fn raw(router: &axum::Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// A server-function call with the given extra headers (a `host` among them replaces ours).
+fn overview_post(extra: &[(&str, &str)], body: &str) -> Request<Body> {
+    let host = extra.iter().find(|(k, _)| *k == "host").map_or(HOST, |(_, v)| *v);
+    let mut request = Request::post("/api/overview")
+        .header(header::HOST, host)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::CONTENT_LENGTH, body.len());
+    for (k, v) in extra.iter().filter(|(k, _)| *k != "host") {
+        request = request.header(*k, *v);
+    }
+    request.body(Body::from(body.to_owned())).unwrap()
+}
+
+#[tokio::test]
+async fn cross_origin_and_origin_less_writes_are_refused() {
+    let (_dir, router) = demo_router();
+    for (headers, expected) in [
+        (vec![("sec-fetch-site", "cross-site")], StatusCode::FORBIDDEN),
+        // Another port on the same IP (OpenClaw's own UI) is the same site, not the same origin.
+        (vec![("sec-fetch-site", "same-site")], StatusCode::FORBIDDEN),
+        (vec![], StatusCode::FORBIDDEN),
+        (vec![("origin", "http://evil.example:18785")], StatusCode::FORBIDDEN),
+        (vec![("origin", "http://127.0.0.1:18789")], StatusCode::FORBIDDEN),
+        (vec![("origin", "http://127.0.0.1:18785")], StatusCode::OK),
+        (vec![("sec-fetch-site", "same-origin")], StatusCode::OK),
+    ] {
+        let (status, _, body) = raw(&router, overview_post(&headers, "")).await;
+        assert_eq!(status, expected, "{headers:?}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn other_host_names_are_refused_everywhere() {
+    let (_dir, router) = demo_router();
+    for uri in ["/", "/metrics", "/pkg/openclaw-auth-panel.css", "/no/such/page"] {
+        let request = Request::get(uri).header(header::HOST, "rebind.evil.example:18785").body(Body::empty()).unwrap();
+        let (status, _, body) = raw(&router, request).await;
+        assert_eq!(status, StatusCode::MISDIRECTED_REQUEST, "{uri}");
+        assert!(body.contains("--allowed-host"), "{body}");
+    }
+    let request = overview_post(&[("sec-fetch-site", "same-origin"), ("host", "rebind.evil.example")], "");
+    let (status, _, _) = raw(&router, request).await;
+    assert_eq!(status, StatusCode::MISDIRECTED_REQUEST);
+    let (status, _, _) =
+        raw(&router, Request::get("/").header(header::HOST, "localhost:18785").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let (_dir, router) = demo_router();
+    let requests = vec![
+        Request::get("/").header(header::HOST, HOST).body(Body::empty()).unwrap(),
+        Request::get("/no/such/page").header(header::HOST, HOST).body(Body::empty()).unwrap(),
+        Request::get("/metrics").header(header::HOST, HOST).body(Body::empty()).unwrap(),
+        Request::get("/").header(header::HOST, "evil.example").body(Body::empty()).unwrap(),
+        overview_post(&[("sec-fetch-site", "same-origin")], ""),
+        overview_post(&[("sec-fetch-site", "cross-site")], ""),
+    ];
+    for request in requests {
+        let uri = request.uri().clone();
+        let (_, headers, _) = raw(&router, request).await;
+        for (name, value) in [
+            ("x-frame-options", "DENY"),
+            ("x-content-type-options", "nosniff"),
+            ("referrer-policy", "no-referrer"),
+            ("cache-control", "no-store"),
+            ("cross-origin-opener-policy", "same-origin"),
+        ] {
+            assert_eq!(headers.get(name).map(|v| v.to_str().unwrap()), Some(value), "{uri}: {name}");
+        }
+        let csp = headers.get("content-security-policy").unwrap().to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{uri}: {csp}");
+    }
+}
+
+#[tokio::test]
+async fn the_page_csp_carries_this_responses_nonce() {
+    let (_dir, router) = demo_router();
+    let (_, headers, html) =
+        raw(&router, Request::get("/").header(header::HOST, HOST).body(Body::empty()).unwrap()).await;
+    let csp = headers.get("content-security-policy").unwrap().to_str().unwrap().to_owned();
+    assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
+    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_owned();
+    assert!(nonce.len() >= 16);
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "inline scripts carry the CSP nonce");
+    let (_, again, _) = raw(&router, Request::get("/").header(header::HOST, HOST).body(Body::empty()).unwrap()).await;
+    assert_ne!(again.get("content-security-policy").unwrap().to_str().unwrap(), csp, "a new nonce per response");
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused() {
+    let (_dir, router) = demo_router();
+    let body = format!("agent={}", "a".repeat(http::BODY_LIMIT + 1));
+    let (status, _, _) = raw(&router, overview_post(&[("sec-fetch-site", "same-origin")], &body)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
 }
