@@ -20,21 +20,9 @@ pub fn default_data_dir() -> PathBuf {
     home.join(".local/state/openclaw-auth-panel")
 }
 
-#[cfg(unix)]
-fn set_mode(path: &Path, mode: u32) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(path, fs::Permissions::from_mode(mode))
-}
-
-#[cfg(not(unix))]
-fn set_mode(_: &Path, _: u32) -> io::Result<()> {
-    Ok(())
-}
-
 /// Creates the data dir (0700) if needed.
 pub fn ensure(dir: &Path) -> io::Result<()> {
-    fs::create_dir_all(dir)?;
-    set_mode(dir, 0o700)
+    crate::private_fs::create_dir(dir)
 }
 
 /// Reads the monitoring token, creating a random one (256 bits) on first use. The file is

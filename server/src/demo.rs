@@ -5,11 +5,12 @@
 //! has an era-A `auth-profiles.json` and `ops` an era-B pair, which an SQLite-era OpenClaw refuses
 //! until `openclaw doctor --fix` imports them. Every secret is fake and says so.
 
-use std::fs;
 use std::io;
 use std::path::Path;
 
 use rusqlite::Connection;
+
+use crate::private_fs;
 use serde_json::{Value, json};
 
 const HOUR: i64 = 3_600_000;
@@ -18,30 +19,6 @@ const DAY: i64 = 24 * HOUR;
 /// Demo setup token (fake): 101 characters, like a real one.
 pub const DEMO_SETUP_TOKEN: &str =
     "sk-ant-oat01-DEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKEDEMOFAKE-MAINTOKN";
-
-fn write_private(path: &Path, contents: &str) -> io::Result<()> {
-    if let Some(dir) = path.parent() {
-        create_private_dir(dir)?;
-    }
-    fs::write(path, contents)?;
-    set_mode(path, 0o600)
-}
-
-fn create_private_dir(dir: &Path) -> io::Result<()> {
-    fs::create_dir_all(dir)?;
-    set_mode(dir, 0o700)
-}
-
-#[cfg(unix)]
-fn set_mode(path: &Path, mode: u32) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(path, fs::Permissions::from_mode(mode))
-}
-
-#[cfg(not(unix))]
-fn set_mode(_: &Path, _: u32) -> io::Result<()> {
-    Ok(())
-}
 
 fn pretty(value: &Value) -> String {
     // OpenClaw writes JSON.stringify(x, null, 2) + "\n".
@@ -56,9 +33,9 @@ fn sql_err(e: rusqlite::Error) -> io::Error {
 
 /// Creates `state_dir` and fills it; `now` is epoch ms so expiries are relative to the moment.
 pub fn seed(state_dir: &Path, now: i64) -> io::Result<()> {
-    create_private_dir(state_dir)?;
+    private_fs::create_dir(state_dir)?;
 
-    write_private(
+    private_fs::write(
         &state_dir.join("openclaw.json"),
         &pretty(&json!({
             "auth": {
@@ -89,7 +66,7 @@ pub fn seed(state_dir: &Path, now: i64) -> io::Result<()> {
         })),
     )?;
 
-    write_private(
+    private_fs::write(
         &state_dir.join(".env"),
         "# Provider keys for the gateway (OpenClaw reads this file at start)\nOPENAI_API_KEY=sk-proj-DEMOFAKEDEMOFAKEDEMOFAKE-ENVKEY01\n",
     )?;
@@ -127,7 +104,7 @@ pub fn seed(state_dir: &Path, now: i64) -> io::Result<()> {
         }
     });
     let shared_db = state_dir.join("state").join("openclaw.sqlite");
-    create_private_dir(shared_db.parent().unwrap_or(state_dir))?;
+    private_fs::create_dir(shared_db.parent().unwrap_or(state_dir))?;
     let conn = Connection::open(&shared_db).map_err(sql_err)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
@@ -147,10 +124,10 @@ pub fn seed(state_dir: &Path, now: i64) -> io::Result<()> {
         .map_err(sql_err)?;
     }
     drop(conn);
-    set_mode(&shared_db, 0o600)?;
+    private_fs::set_mode(&shared_db, 0o600)?;
 
     let work_db = state_dir.join("agents/work/agent/openclaw-agent.sqlite");
-    create_private_dir(work_db.parent().unwrap_or(state_dir))?;
+    private_fs::create_dir(work_db.parent().unwrap_or(state_dir))?;
     let conn = Connection::open(&work_db).map_err(sql_err)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
@@ -182,10 +159,10 @@ pub fn seed(state_dir: &Path, now: i64) -> io::Result<()> {
     )
     .map_err(sql_err)?;
     drop(conn);
-    set_mode(&work_db, 0o600)?;
+    private_fs::set_mode(&work_db, 0o600)?;
 
     // Era A: order and usage inside auth-profiles.json.
-    write_private(
+    private_fs::write(
         &state_dir.join("agents/archive/agent/auth-profiles.json"),
         &pretty(&json!({
             "version": 1,
@@ -201,7 +178,7 @@ pub fn seed(state_dir: &Path, now: i64) -> io::Result<()> {
     )?;
 
     // Era B: credentials and state in two files.
-    write_private(
+    private_fs::write(
         &state_dir.join("agents/ops/agent/auth-profiles.json"),
         &pretty(&json!({
             "version": 1,
@@ -210,7 +187,7 @@ pub fn seed(state_dir: &Path, now: i64) -> io::Result<()> {
             }
         })),
     )?;
-    write_private(
+    private_fs::write(
         &state_dir.join("agents/ops/agent/auth-state.json"),
         &pretty(&json!({ "version": 1, "usageStats": { "openrouter:ops": { "lastUsed": now - DAY } } })),
     )?;

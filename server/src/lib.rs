@@ -7,5 +7,6 @@ pub mod demo;
 pub mod guard;
 pub mod http;
 pub mod monitoring;
+pub mod private_fs;
 pub mod serve;
 pub mod status_cmd;
