@@ -8,9 +8,9 @@ use openclaw_state::env::{EnvSource, EnvValue};
 use openclaw_state::health::{HealthStatus, ProfileHealth, format_remaining, profile_health, provider_rollup};
 use openclaw_state::mask::mask_secret;
 use openclaw_state::order::effective_order;
-use openclaw_state::providers::PROVIDER_ENV_VARS;
 use openclaw_state::snapshot::{AgentState, ProfileOrigin, StoredProfile};
-use openclaw_state::{Credential, CredentialKind, Problem, RuleSet, StateSnapshot};
+use openclaw_state::status::env_providers;
+use openclaw_state::{Credential, CredentialKind, Problem, StateSnapshot};
 use secrecy::ExposeSecret;
 
 use super::timefmt::format_utc;
@@ -62,21 +62,12 @@ fn problem_view(snapshot: &StateSnapshot, p: &Problem) -> ProblemView {
     }
 }
 
-/// The env vars a rule set recognises for each provider.
-fn env_table(rules: &RuleSet) -> Vec<(&'static str, &'static [&'static str])> {
-    PROVIDER_ENV_VARS
-        .iter()
-        .copied()
-        .filter(|(p, _)| !rules.env_providers_ignored.contains(p))
-        .chain(rules.env_providers_extra.iter().copied())
-        .collect()
-}
-
 fn agent_view(snapshot: &StateSnapshot, agent: &AgentState) -> AgentView {
     let loc = &snapshot.location;
     let now = snapshot.now_ms;
     let models = snapshot.config.as_ref().map(|c| c.model_refs(&agent.id)).unwrap_or_default();
-    let table = env_table(snapshot.rules);
+    // The page leaves out the mirror providers `models status` lists (claude-cli, ...): noise here.
+    let table = env_providers(snapshot.rules, false);
     let env_hits: Vec<(&str, &str, &EnvValue)> = table
         .iter()
         .filter_map(|(provider, vars)| snapshot.env.for_provider(vars).map(|(var, value)| (*provider, var, value)))
