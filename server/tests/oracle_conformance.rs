@@ -1,8 +1,8 @@
 //! Oracle conformance: for every case `scripts/oracle-cases.py` built with the real OpenClaw
 //! (2026.3.31, 2026.5.28, 2026.9.6), run our `status --json --check` on the same state and compare
 //! with what OpenClaw's `models status --json --check` said: profile ids, types, statuses,
-//! `expiresAt`, reason codes, masked labels, per-provider effective kind, unusable profiles,
-//! providers missing in use, and the exit code.
+//! `expiresAt`, reason codes, masked labels, per-provider effective kind, the per-provider roll-up
+//! (`auth.oauth.providers[]`), unusable profiles, providers missing in use, and the exit code.
 //!
 //! Ignored by default (it needs the cases built first); `scripts/test.sh` runs it with
 //! `ORACLE_CASES_DIR` set after running the case builder against the installed oracle.
@@ -75,6 +75,26 @@ fn providers(v: &Value) -> BTreeMap<String, (String, Vec<String>, Option<String>
                             p["effective"]["kind"].as_str().unwrap_or_default().to_owned(),
                             labels,
                             p["env"]["value"].as_str().map(str::to_owned),
+                        ),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `auth.oauth.providers[]`: provider → (roll-up status, earliest numeric expiry).
+fn rollups(v: &Value) -> BTreeMap<String, (String, Option<i64>)> {
+    v["auth"]["oauth"]["providers"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|p| {
+                    (
+                        p["provider"].as_str().unwrap_or_default().to_owned(),
+                        (
+                            p["status"].as_str().unwrap_or_default().to_owned(),
+                            p.get("expiresAt").and_then(Value::as_i64),
                         ),
                     )
                 })
@@ -182,6 +202,13 @@ fn status_matches_openclaw_on_every_case() {
                         "providers:\n    ours   {:?}\n    theirs {:?}",
                         providers(ours),
                         providers(theirs)
+                    ));
+                }
+                if rollups(ours) != rollups(theirs) {
+                    diffs.push(format!(
+                        "oauth.providers:\n    ours   {:?}\n    theirs {:?}",
+                        rollups(ours),
+                        rollups(theirs)
                     ));
                 }
                 if unusable(ours) != unusable(theirs) {

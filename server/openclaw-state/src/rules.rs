@@ -57,6 +57,8 @@ pub struct RuleSet {
     pub oauth_invalid_expires: InvalidExpiresShown,
     /// Rate-limit cooldowns apply to their `cooldownModel` only when choosing a profile for a route.
     pub model_scoped_cooldowns: bool,
+    /// How `auth.oauth.providers[]` rolls profiles up.
+    pub oauth_providers_rollup: RollupStyle,
     /// The utility model checked beside a default of this provider, unless config sets one
     /// (`utilityModel`, `""` = disabled): (default's provider, utility model ref).
     pub utility_models: &'static [(&'static str, &'static str)],
@@ -73,6 +75,17 @@ pub struct EnvMirror {
 
 const fn mirror(provider: &'static str, vars: &'static [&'static str], profiles_of: Option<&'static str>) -> EnvMirror {
     EnvMirror { provider, vars, profiles_of }
+}
+
+/// How a version rolls a provider's profiles up in `auth.oauth.providers[]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum RollupStyle {
+    /// Every profile; providers with auth but no profile listed as `missing` (2026.3).
+    AllProfiles,
+    /// The effective profiles; expired or missing → `expired` (2026.5).
+    Effective5,
+    /// The effective profiles; `expired`, then `missing`, then `expiring` (2026.6+).
+    Effective9,
 }
 
 /// How a version reports a non-numeric OAuth `expires` in `expiresAt`.
@@ -105,6 +118,7 @@ pub static RULES: [RuleSet; 3] = [
         oauth_expired_without_refresh_ineligible: false,
         oauth_invalid_expires: InvalidExpiresShown::Echo,
         model_scoped_cooldowns: false,
+        oauth_providers_rollup: RollupStyle::AllProfiles,
         utility_models: &[],
     },
     RuleSet {
@@ -128,6 +142,7 @@ pub static RULES: [RuleSet; 3] = [
         oauth_expired_without_refresh_ineligible: false,
         oauth_invalid_expires: InvalidExpiresShown::Zero,
         model_scoped_cooldowns: false,
+        oauth_providers_rollup: RollupStyle::Effective5,
         utility_models: &[],
     },
     RuleSet {
@@ -150,6 +165,7 @@ pub static RULES: [RuleSet; 3] = [
         oauth_expired_without_refresh_ineligible: true,
         oauth_invalid_expires: InvalidExpiresShown::Omit,
         model_scoped_cooldowns: true,
+        oauth_providers_rollup: RollupStyle::Effective9,
         utility_models: &[("anthropic", "anthropic/claude-haiku-4-5"), ("openai", "openai/gpt-5.6-luna")],
     },
 ];

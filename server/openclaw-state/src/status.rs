@@ -20,7 +20,7 @@ use crate::health::{
 };
 use crate::mask::mask_secret;
 use crate::order::{EffectiveOrder, effective_order};
-use crate::rules::{CheckScope, InvalidExpiresShown, RuleSet};
+use crate::rules::{CheckScope, InvalidExpiresShown, RollupStyle, RuleSet};
 use crate::snapshot::{AgentState, ProfileOrigin, StateSnapshot};
 
 /// `--check` exit codes, as OpenClaw's.
@@ -157,6 +157,9 @@ pub struct ProviderHealthReport {
     pub provider: String,
     pub status: HealthStatus,
     pub profiles: Vec<ProfileReport>,
+    /// 2026.5+: the profiles the roll-up is over (those OpenClaw would use).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_profiles: Option<Vec<ProfileReport>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -411,24 +414,82 @@ pub fn build_status(snapshot: &StateSnapshot, agent: Option<&str>) -> Result<Sta
         .collect();
 
     let oauth_profiles: Vec<ProfileReport> = profiles.iter().map(|(p, h)| profile_report(p, h)).collect();
-    let provider_health: Vec<ProviderHealthReport> = by_provider
+    let orders: BTreeMap<String, EffectiveOrder> = by_provider
+        .keys()
+        .map(|p| ((*p).to_owned(), effective_order(agent_state, snapshot.config.as_ref(), p, rules, now)))
+        .collect();
+
+    let mut provider_health: Vec<ProviderHealthReport> = by_provider
         .iter()
         .map(|(provider, idx)| {
-            let status = provider_rollup(idx.iter().map(|&i| (profiles[i].0.credential.kind, &profiles[i].1)));
-            let expires_at = idx
+            // 2026.5+ rolls up over the profiles OpenClaw would use (effective order), else the
+            // explicit order's, else all; 2026.3 over all of them.
+            let chosen: Vec<usize> = match rules.oauth_providers_rollup {
+                RollupStyle::AllProfiles => idx.clone(),
+                RollupStyle::Effective5 | RollupStyle::Effective9 => {
+                    let order = orders.get(*provider);
+                    let pick = |ids: &[String]| -> Vec<usize> {
+                        ids.iter().filter_map(|id| idx.iter().copied().find(|&i| profiles[i].0.id == *id)).collect()
+                    };
+                    let effective = order.map(|o| pick(&o.ids)).unwrap_or_default();
+                    let explicit = order.map(|o| pick(&o.base)).unwrap_or_default();
+                    if !effective.is_empty() {
+                        effective
+                    } else if !explicit.is_empty() {
+                        explicit
+                    } else {
+                        idx.clone()
+                    }
+                }
+            };
+            let healths = chosen.iter().map(|&i| (profiles[i].0.credential.kind, &profiles[i].1));
+            let status = match rules.oauth_providers_rollup {
+                RollupStyle::Effective9 => rollup_9(healths),
+                _ => provider_rollup(healths),
+            };
+            // The earliest expiry among what the profiles report (an expired token reports none).
+            let expires_at = chosen
                 .iter()
                 .filter(|&&i| profiles[i].0.credential.kind != CredentialKind::ApiKey)
-                .filter_map(|&i| profiles[i].1.expires_at)
+                .filter_map(|&i| profile_report(profiles[i].0, &profiles[i].1).expires_at?.as_i64())
                 .min();
             ProviderHealthReport {
                 provider: (*provider).to_owned(),
                 status,
                 profiles: idx.iter().map(|&i| profile_report(profiles[i].0, &profiles[i].1)).collect(),
+                effective_profiles: (rules.oauth_providers_rollup != RollupStyle::AllProfiles)
+                    .then(|| chosen.iter().map(|&i| profile_report(profiles[i].0, &profiles[i].1)).collect()),
                 expires_at,
                 remaining_ms: expires_at.map(|at| at - now),
             }
         })
         .collect();
+    if rules.oauth_providers_rollup == RollupStyle::AllProfiles {
+        // 2026.3 also lists, as `missing`, every provider it considered that has no profile: those
+        // with env or models.json auth and those the configured models use.
+        let considered: BTreeSet<String> = providers
+            .iter()
+            .map(|p| p.provider.clone())
+            .chain(
+                std::iter::once(default_model.as_str())
+                    .chain(models.all())
+                    .filter_map(|r| r.split_once('/').map(|(p, _)| p.to_owned())),
+            )
+            .collect();
+        for provider in considered {
+            if !by_provider.contains_key(provider.as_str()) {
+                provider_health.push(ProviderHealthReport {
+                    provider,
+                    status: HealthStatus::Missing,
+                    profiles: Vec::new(),
+                    effective_profiles: None,
+                    expires_at: None,
+                    remaining_ms: None,
+                });
+            }
+        }
+        provider_health.sort_by(|a, b| a.provider.cmp(&b.provider));
+    }
     let providers_with_oauth = provider_names
         .iter()
         .filter_map(|provider| {
@@ -439,11 +500,6 @@ pub fn build_status(snapshot: &StateSnapshot, agent: Option<&str>) -> Result<Sta
             let n = stored + usize::from(env_oauth);
             (n > 0).then(|| format!("{provider} ({n})"))
         })
-        .collect();
-
-    let orders: BTreeMap<String, EffectiveOrder> = by_provider
-        .keys()
-        .map(|p| ((*p).to_owned(), effective_order(agent_state, snapshot.config.as_ref(), p, rules, now)))
         .collect();
 
     let routes = model_routes(&models, &default_model, rules);
@@ -501,6 +557,38 @@ pub fn build_status(snapshot: &StateSnapshot, agent: Option<&str>) -> Result<Sta
         },
         exit_code: check.code,
     })
+}
+
+/// 2026.6+'s provider roll-up: expired wins, then missing (an API key without a value counts),
+/// then expiring; API keys alone are static.
+fn rollup_9<'a>(profiles: impl IntoIterator<Item = (CredentialKind, &'a ProfileHealth)>) -> HealthStatus {
+    let mut any = false;
+    let (mut expired, mut missing, mut expiring, mut expirable) = (false, false, false, false);
+    for (kind, h) in profiles {
+        any = true;
+        if kind != CredentialKind::ApiKey {
+            expirable = true;
+        }
+        match h.status {
+            HealthStatus::Expired => expired = true,
+            HealthStatus::Missing => missing = true,
+            HealthStatus::Expiring => expiring = true,
+            _ => {}
+        }
+    }
+    if !any {
+        HealthStatus::Missing
+    } else if expired {
+        HealthStatus::Expired
+    } else if missing {
+        HealthStatus::Missing
+    } else if expiring {
+        HealthStatus::Expiring
+    } else if expirable {
+        HealthStatus::Ok
+    } else {
+        HealthStatus::Static
+    }
 }
 
 /// One model a configured route uses.
@@ -685,4 +773,26 @@ fn compute_check(input: &CheckInput<'_>) -> CheckOutcome {
     };
     bad.extend(warn);
     CheckOutcome { code, reasons: bad, missing }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(status: HealthStatus) -> ProfileHealth {
+        ProfileHealth { status, reason: None, expires_at: None, remaining_ms: None, unusable: None }
+    }
+
+    #[test]
+    fn rollup_of_2026_6_ranks_expired_then_missing_then_expiring() {
+        use CredentialKind::*;
+        use HealthStatus::*;
+        let (ok, exp, miss, soon, st) = (h(Ok), h(Expired), h(Missing), h(Expiring), h(Static));
+        assert_eq!(rollup_9([(Token, &miss), (Token, &exp)]), Expired);
+        assert_eq!(rollup_9([(Token, &soon), (ApiKey, &miss)]), Missing);
+        assert_eq!(rollup_9([(Token, &soon), (Token, &ok)]), Expiring);
+        assert_eq!(rollup_9([(ApiKey, &st)]), Static);
+        assert_eq!(rollup_9([(ApiKey, &st), (Token, &st)]), Ok);
+        assert_eq!(rollup_9(std::iter::empty()), Missing);
+    }
 }
