@@ -413,6 +413,7 @@ pub fn build_status(snapshot: &StateSnapshot, agent: Option<&str>) -> Result<Sta
         })
         .collect();
 
+    // One report per profile, in `profiles` order; the provider views reuse them.
     let oauth_profiles: Vec<ProfileReport> = profiles.iter().map(|(p, h)| profile_report(p, h)).collect();
     let orders: BTreeMap<String, EffectiveOrder> = by_provider
         .keys()
@@ -451,14 +452,14 @@ pub fn build_status(snapshot: &StateSnapshot, agent: Option<&str>) -> Result<Sta
             let expires_at = chosen
                 .iter()
                 .filter(|&&i| profiles[i].0.credential.kind != CredentialKind::ApiKey)
-                .filter_map(|&i| profile_report(profiles[i].0, &profiles[i].1).expires_at?.as_i64())
+                .filter_map(|&i| oauth_profiles[i].expires_at.as_ref()?.as_i64())
                 .min();
             ProviderHealthReport {
                 provider: (*provider).to_owned(),
                 status,
-                profiles: idx.iter().map(|&i| profile_report(profiles[i].0, &profiles[i].1)).collect(),
+                profiles: idx.iter().map(|&i| oauth_profiles[i].clone()).collect(),
                 effective_profiles: (rules.oauth_providers_rollup != RollupStyle::AllProfiles)
-                    .then(|| chosen.iter().map(|&i| profile_report(profiles[i].0, &profiles[i].1)).collect()),
+                    .then(|| chosen.iter().map(|&i| oauth_profiles[i].clone()).collect()),
                 expires_at,
                 remaining_ms: expires_at.map(|at| at - now),
             }
