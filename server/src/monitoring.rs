@@ -158,10 +158,7 @@ async fn metrics(State(state): State<MonitoringState>, headers: HeaderMap) -> Re
                         agent: base.agent.clone(),
                         provider: base.provider.clone(),
                         profile: base.profile.clone(),
-                        kind: serde_json::to_value(u.kind)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default(),
+                        kind: u.kind.as_str().to_owned(),
                         reason: u.reason.clone().unwrap_or_default(),
                     })
                     .set(u.remaining_ms as f64 / 1000.0);

@@ -241,13 +241,11 @@ fn profile_view(
         masked: masked(&p.credential),
         source,
         status: status(h.status),
-        reason: h
-            .reason
-            .map(|r| serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()),
+        reason: h.reason.map(|r| r.as_str().to_owned()),
         expires_at: h.expires_at.map(format_utc),
         expiry_text: expiry_text(h, &p.credential),
         unusable: h.unusable.as_ref().map(|u| UnusableView {
-            kind: serde_json::to_value(u.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+            kind: u.kind.as_str().to_owned(),
             reason: u.reason.clone(),
             model: u.model.clone(),
             until: format_utc(u.until),

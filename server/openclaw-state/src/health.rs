@@ -40,12 +40,32 @@ pub enum ReasonCode {
     InvalidExpires,
 }
 
+impl ReasonCode {
+    /// OpenClaw's `reasonCode` string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Expired => "expired",
+            Self::MissingCredential => "missing_credential",
+            Self::InvalidExpires => "invalid_expires",
+        }
+    }
+}
+
 /// Cooldown (temporary, after failures) or disabled (billing / permanent auth failure).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum UnusableKind {
     Cooldown,
     Disabled,
+}
+
+impl UnusableKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cooldown => "cooldown",
+            Self::Disabled => "disabled",
+        }
+    }
 }
 
 /// A profile that OpenClaw skips until `until`.
