@@ -14,6 +14,12 @@ pub enum AppError {
     UnknownAgent(String),
     #[error("agent id \"{0}\" is not valid")]
     BadAgentId(String),
+    /// No valid admin session: it expired, the admin logged out, or the password was reset.
+    #[error("your session has ended; log in again")]
+    LoggedOut,
+    /// The request lacked this session's CSRF token (a page from before a new login).
+    #[error("this page is out of date; reload it and try again")]
+    StalePage,
     /// Something failed on the server; the log has the details.
     #[error("the panel hit an internal error; the server log has the details")]
     Internal,

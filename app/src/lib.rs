@@ -5,11 +5,13 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod client;
 pub mod components;
 pub mod error;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod session;
 pub mod views;
 
 use leptos::prelude::*;
@@ -30,11 +32,23 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
+                <SessionMeta />
             </head>
             <body>
                 <App />
             </body>
         </html>
+    }
+}
+
+/// Session facts for the browser, in the `<head>` (outside the hydrated body; see [`session`]).
+#[component]
+fn SessionMeta() -> impl IntoView {
+    let csrf = session::csrf_token().map(|token| view! { <meta name=session::CSRF_META content=token /> });
+    let plain = session::plain_http_on_network().then(|| view! { <meta name=session::PLAIN_HTTP_META content="1" /> });
+    view! {
+        {csrf}
+        {plain}
     }
 }
 
@@ -58,6 +72,8 @@ pub fn App() -> impl IntoView {
     {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
+    let csrf = session::csrf_token();
+    let plain_http = session::plain_http_on_network();
     view! {
         <Stylesheet id="leptos" href="/pkg/openclaw-auth-panel.css" />
         <Title text="OpenClaw Auth Panel" />
@@ -67,14 +83,33 @@ pub fn App() -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true">"◆"</span>
                     " OpenClaw Auth Panel"
                 </a>
-                <nav aria-label="Main">
-                    <a href="/">"Profiles"</a>
-                </nav>
+                {csrf.clone().map(|token| view! {
+                    <nav aria-label="Main">
+                        <a href="/">"Profiles"</a>
+                    </nav>
+                    <form class="logout" method="post" action="/logout">
+                        <input type="hidden" name="csrf" value=token />
+                        <button type="submit" class="button-quiet">"Log out"</button>
+                    </form>
+                })}
             </header>
+            {plain_http.then(|| view! {
+                <p class="banner banner-warning transport-warning" role="alert">
+                    <strong>"Not encrypted: "</strong>
+                    "this panel is served over plain HTTP on a network address, so the password, the session "
+                    "cookie and every pasted key cross the network readable. Restart it with "
+                    <code>"--tls"</code>
+                    " (or reach it through "
+                    <code>"ssh -L"</code>
+                    " on a loopback address)."
+                </p>
+            })}
             <main id="main">
                 <Routes fallback=|| view! { <pages::NotFound /> }>
                     // Async: the whole table is in the first HTML, so the page reads with JavaScript off.
                     <Route path=path!("/") view=pages::ProfilesPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=pages::LoginPage />
+                    <Route path=path!("/setup") view=pages::SetupPage />
                 </Routes>
             </main>
         </Router>

@@ -15,8 +15,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serve the panel (read-only profiles page) on a loopback address.
+    /// Serve the panel. With no admin yet, prints a one-time setup URL (valid 15 minutes).
     Serve(ServeArgs),
+    /// Set the admin password (the only recovery when it is lost). Reads it twice from the
+    /// terminal without echo, or one line from stdin when piped. Open sessions end at their next
+    /// request; no restart needed.
+    ResetPassword(ResetPasswordArgs),
     /// Auth status of one agent, computed as `openclaw models status` does; with --check, exit 0
     /// (ok), 1 (expired or missing) or 2 (expiring within 24 h).
     Status(StatusArgs),
@@ -57,10 +61,28 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub state: StateArgs,
 
-    /// Address to listen on. Only loopback addresses are accepted until login protection exists;
-    /// reach the panel from another machine with `ssh -L 18785:127.0.0.1:18785 <gateway-host>`.
+    /// Address to listen on. A LAN address (e.g. 0.0.0.0:18785) needs --tls, or shows every page
+    /// with a warning that passwords and keys cross the network unencrypted.
     #[arg(long, env = "OPENCLAW_PANEL_BIND", default_value = "127.0.0.1:18785", value_name = "ADDR")]
     pub bind: SocketAddr,
+
+    /// Serve HTTPS with a self-signed certificate made at first start and kept in the data dir;
+    /// its SHA-256 fingerprint is printed so you can check what the browser shows.
+    #[arg(long, env = "OPENCLAW_PANEL_TLS")]
+    pub tls: bool,
+
+    /// Serve HTTPS with your own certificate (PEM, leaf first); needs --key.
+    #[arg(long, env = "OPENCLAW_PANEL_CERT", value_name = "FILE", requires = "key")]
+    pub cert: Option<PathBuf>,
+
+    /// The private key (PEM) of --cert.
+    #[arg(long, env = "OPENCLAW_PANEL_KEY", value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
+
+    /// Reverse proxies whose X-Forwarded-For header is believed for rate limits (IP addresses;
+    /// repeat or separate with commas). From anyone else the header is ignored.
+    #[arg(long = "trusted-proxy", env = "OPENCLAW_PANEL_TRUSTED_PROXIES", value_delimiter = ',', value_name = "IP")]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 
     /// Extra host names the panel answers to (besides its bind address, localhost, 127.0.0.1 and
     /// [::1]); requests for any other `Host` are refused, against DNS rebinding. Repeat the flag or
@@ -73,15 +95,35 @@ pub struct ServeArgs {
     #[arg(long, env = "OPENCLAW_PANEL_DEMO")]
     pub demo: bool,
 
-    /// The panel's own data dir (0700): the monitoring token now. Default:
-    /// $XDG_STATE_HOME/openclaw-auth-panel, else ~/.local/state/openclaw-auth-panel.
-    #[arg(long, env = "OPENCLAW_PANEL_DATA_DIR", value_name = "DIR")]
-    pub data_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub data: DataDirArgs,
 
     /// The built site (wasm, JS, CSS). Default: target/site under the current directory, else next
     /// to the binary (../site).
     #[arg(long, env = "OPENCLAW_PANEL_SITE_ROOT", value_name = "DIR")]
     pub site_root: Option<PathBuf>,
+}
+
+/// The panel's own files.
+#[derive(Debug, Args, Clone)]
+pub struct DataDirArgs {
+    /// The panel's own data dir (0700): admin password hash, setup URL, monitoring token, TLS
+    /// certificate. Default: $XDG_STATE_HOME/openclaw-auth-panel, else
+    /// ~/.local/state/openclaw-auth-panel.
+    #[arg(long, env = "OPENCLAW_PANEL_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+impl DataDirArgs {
+    pub fn resolve(&self) -> PathBuf {
+        self.data_dir.clone().unwrap_or_else(crate::data_dir::default_data_dir)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ResetPasswordArgs {
+    #[command(flatten)]
+    pub data: DataDirArgs,
 }
 
 #[derive(Debug, Args)]

@@ -1,12 +1,15 @@
 //! The server side of the panel as a library: the router factory, the command line and the demo
 //! state. `main.rs` only parses arguments and dispatches, so tests drive everything from here.
 
+pub mod auth;
 pub mod cli;
 pub mod data_dir;
 pub mod demo;
 pub mod guard;
 pub mod http;
 pub mod monitoring;
+pub mod password_cmd;
 pub mod private_fs;
 pub mod serve;
 pub mod status_cmd;
+pub mod tls;

@@ -24,11 +24,6 @@ pub fn panel_config(args: &StateArgs) -> PanelConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     #[error(
-        "refusing to listen on {0}: the panel has no login yet, so it only serves loopback addresses. \
-         Use --bind 127.0.0.1:PORT and reach it from another machine with `ssh -L PORT:127.0.0.1:PORT <gateway-host>`."
-    )]
-    NotLoopback(SocketAddr),
-    #[error(
         "the built site was not found at {0}: run `scripts/build.sh` first (it builds the wasm and CSS), or pass --site-root"
     )]
     NoSite(PathBuf),
@@ -38,6 +33,10 @@ pub enum ServeError {
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("cannot prepare the panel's data dir {path}: {source}")]
     DataDir { path: PathBuf, source: std::io::Error },
+    #[error("cannot start the login: {0}")]
+    Auth(#[from] crate::auth::AuthError),
+    #[error("cannot start HTTPS: {0}")]
+    Tls(#[from] crate::tls::TlsError),
     #[error("the server stopped: {0}")]
     Server(std::io::Error),
 }
@@ -69,9 +68,6 @@ fn site_root(flag: Option<PathBuf>) -> Result<PathBuf, ServeError> {
 }
 
 fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
-    if !args.bind.ip().is_loopback() {
-        return Err(ServeError::NotLoopback(args.bind));
-    }
     let site_root = site_root(args.site_root.clone())?;
     // The demo dir lives as long as the server; it is removed on exit.
     let mut _demo_dir = None;
@@ -89,35 +85,142 @@ fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
     } else {
         panel_config(&args.state)
     };
-    let data_dir = match (&_demo_dir, &args.data_dir) {
-        (Some(demo), _) => demo.path().join("panel-data"),
-        (None, Some(dir)) => dir.clone(),
-        (None, None) => crate::data_dir::default_data_dir(),
+    // The demo keeps its own data (password, certificate) in its temp dir unless told otherwise.
+    let data_dir = match (&_demo_dir, &args.data.data_dir) {
+        (Some(demo), None) => demo.path().join("panel-data"),
+        _ => args.data.resolve(),
     };
     let token = crate::data_dir::monitoring_token(&data_dir)
         .map_err(|source| ServeError::DataDir { path: data_dir.clone(), source })?;
+
+    // Bind first: with port 0 the real port is only known now, and it is part of the cookie name
+    // and of the origin the guards accept.
+    let listener =
+        std::net::TcpListener::bind(args.bind).map_err(|source| ServeError::Bind { addr: args.bind, source })?;
+    let local = listener.local_addr().map_err(ServeError::Server)?;
+    listener.set_nonblocking(true).map_err(ServeError::Server)?;
+
+    let tls = match (&args.cert, &args.key) {
+        (Some(cert), Some(key)) => Some(crate::tls::from_files(cert, key)?),
+        _ if args.tls => Some(crate::tls::self_signed(&data_dir, &certificate_names(local, &args.allowed_hosts))?),
+        _ => None,
+    };
+    let mut settings = crate::auth::AuthSettings::new(data_dir.clone(), tls.is_some(), local.port());
+    settings.trusted_proxies = args.trusted_proxies.clone();
+    let (auth, setup_token) = crate::auth::AuthService::start(settings)?;
+    let plain_http_on_network = tls.is_none() && !local.ip().is_loopback();
+
     tracing::info!(
         state_dir = %config.location.state_dir.display(),
         config = %config.location.config_path.display(),
         demo = args.demo,
         "reading OpenClaw state"
     );
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let base = format!("{scheme}://{}", display_authority(local));
+    eprintln!("openclaw-auth-panel: serving on {base}/");
+    if let Some(tls) = &tls {
+        eprintln!("openclaw-auth-panel: certificate {}", tls.origin);
+        eprintln!("openclaw-auth-panel: certificate SHA-256 fingerprint {}", tls.fingerprint);
+    }
+    if plain_http_on_network {
+        eprintln!(
+            "openclaw-auth-panel: WARNING: plain HTTP on a network address: the password, the session cookie and \
+             pasted keys cross the network unencrypted. Restart with --tls."
+        );
+    }
+    match &setup_token {
+        Some(token) => {
+            use secrecy::ExposeSecret;
+            let url = format!("{base}/setup#token={}", token.expose_secret());
+            let minutes = crate::auth::setup_window::SETUP_VALIDITY.as_secs() / 60;
+            let mut notice = format!(
+                "No admin password is set. Open this URL within {minutes} minutes to create it (valid once):\n  {url}\n"
+            );
+            if let Some(tls) = &tls {
+                notice.push_str(&format!("Certificate SHA-256 fingerprint: {}\n", tls.fingerprint));
+            }
+            crate::private_fs::write_atomic(&auth.setup_url_file(), notice.as_bytes())
+                .map_err(|source| ServeError::DataDir { path: data_dir.clone(), source })?;
+            eprintln!("openclaw-auth-panel: {}", notice.trim_end().replace('\n', "\nopenclaw-auth-panel: "));
+            eprintln!("openclaw-auth-panel: (also written to {}, mode 0600)", auth.setup_url_file().display());
+        }
+        None => eprintln!("openclaw-auth-panel: log in at {base}/login"),
+    }
+    eprintln!(
+        "openclaw-auth-panel: monitoring at /metrics and /monitoring/status.json with `Authorization: Bearer $(cat {})`",
+        data_dir.join(crate::data_dir::MONITORING_TOKEN_FILE).display()
+    );
+
     let service = PanelService::new(config);
+    let guard = crate::guard::GuardPolicy::for_bind(local, tls.is_some(), &args.allowed_hosts);
+    let router = crate::http::router(crate::http::PanelApp {
+        service,
+        options: crate::http::site_options(site_root, local),
+        monitoring_token: token,
+        guard,
+        auth,
+        site: app::session::SiteInfo { plain_http_on_network },
+    });
+    let make_service = router.into_make_service_with_connect_info::<SocketAddr>();
     let runtime = tokio::runtime::Runtime::new().map_err(ServeError::Server)?;
     runtime.block_on(async move {
-        let policy = crate::guard::GuardPolicy::for_bind(args.bind, false, &args.allowed_hosts);
-        let router = crate::http::router(service, crate::http::site_options(site_root, args.bind), token, policy);
-        let listener = tokio::net::TcpListener::bind(args.bind)
-            .await
-            .map_err(|source| ServeError::Bind { addr: args.bind, source })?;
-        let local = listener.local_addr().map_err(ServeError::Server)?;
-        eprintln!("openclaw-auth-panel: serving on http://{local}/");
-        eprintln!(
-            "openclaw-auth-panel: monitoring at /metrics and /monitoring/status.json with `Authorization: Bearer $(cat {})`",
-            data_dir.join(crate::data_dir::MONITORING_TOKEN_FILE).display()
-        );
-        axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await.map_err(ServeError::Server)
+        match tls {
+            None => {
+                let listener = tokio::net::TcpListener::from_std(listener).map_err(ServeError::Server)?;
+                axum::serve(listener, make_service)
+                    .with_graceful_shutdown(shutdown_signal())
+                    .await
+                    .map_err(ServeError::Server)
+            }
+            Some(tls) => {
+                let config = axum_server::tls_rustls::RustlsConfig::from_pem(tls.cert_pem, tls.key_pem)
+                    .await
+                    .map_err(|e| ServeError::Tls(crate::tls::TlsError::Generate(e.to_string())))?;
+                let handle = axum_server::Handle::new();
+                let stopper = handle.clone();
+                tokio::spawn(async move {
+                    shutdown_signal().await;
+                    stopper.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
+                });
+                axum_server::from_tcp_rustls(listener, config)
+                    .map_err(ServeError::Server)?
+                    .handle(handle)
+                    .serve(make_service)
+                    .await
+                    .map_err(ServeError::Server)
+            }
+        }
     })
+}
+
+/// `127.0.0.1:18785`, `[::1]:18785`; an unspecified bind address is shown as loopback (the
+/// LAN address works too).
+fn display_authority(addr: SocketAddr) -> String {
+    let ip = if addr.ip().is_unspecified() {
+        match addr {
+            SocketAddr::V4(_) => "127.0.0.1".parse().expect("literal"),
+            SocketAddr::V6(_) => "::1".parse().expect("literal"),
+        }
+    } else {
+        addr.ip()
+    };
+    SocketAddr::new(ip, addr.port()).to_string()
+}
+
+/// The names a self-signed certificate is made for: loopback, the bind address, --allowed-host.
+fn certificate_names(bind: SocketAddr, allowed_hosts: &[String]) -> Vec<String> {
+    let mut names = vec!["localhost".to_owned(), "127.0.0.1".to_owned(), "::1".to_owned()];
+    if !bind.ip().is_unspecified() && !bind.ip().is_loopback() {
+        names.push(bind.ip().to_string());
+    }
+    for host in allowed_hosts {
+        let host = host.trim().trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+        if !host.is_empty() && !names.contains(&host) {
+            names.push(host);
+        }
+    }
+    names
 }
 
 async fn shutdown_signal() {

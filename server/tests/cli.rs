@@ -6,13 +6,128 @@ fn panel() -> Command {
     Command::new(env!("CARGO_BIN_EXE_openclaw-auth-panel"))
 }
 
+/// Starts `serve` with the given extra arguments on a free port, reads its start banner, stops it.
+fn serve_banner(dir: &std::path::Path, extra: &[&str]) -> String {
+    use std::io::{BufRead, BufReader};
+    let site = dir.join("site");
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    let mut child = panel()
+        .args(["serve", "--bind", "127.0.0.1:0", "--state-dir"])
+        .arg(dir.join("state"))
+        .arg("--site-root")
+        .arg(&site)
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .args(extra)
+        .env("OPENCLAW_PANEL_LOG", "warn")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut banner = String::new();
+    for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let done = line.contains("monitoring at");
+        banner.push_str(&line);
+        banner.push('\n');
+        if done {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    banner
+}
+
 #[test]
-fn serve_refuses_a_non_loopback_address_with_advice() {
-    let out = panel().args(["serve", "--demo", "--bind", "0.0.0.0:18785"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("refusing to listen on 0.0.0.0:18785"), "{err}");
-    assert!(err.contains("ssh -L"), "{err}");
+fn first_start_prints_a_one_time_setup_url_and_writes_it_private() {
+    let dir = tempfile::tempdir().unwrap();
+    let banner = serve_banner(dir.path(), &[]);
+    let url = banner.split_whitespace().find(|w| w.contains("/setup#token=")).expect(&banner).to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    assert!(!url.contains('?'), "the token is in the fragment, never the query");
+    assert!(banner.contains("within 15 minutes"), "{banner}");
+    let file = dir.path().join("data/setup-url");
+    assert!(std::fs::read_to_string(&file).unwrap().contains(&url));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(std::fs::metadata(dir.path().join("data")).unwrap().permissions().mode() & 0o777, 0o700);
+    }
+}
+
+#[test]
+fn tls_prints_the_certificate_fingerprint_and_a_network_bind_warns_without_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let banner = serve_banner(dir.path(), &["--tls"]);
+    assert!(banner.contains("serving on https://127.0.0.1:"), "{banner}");
+    let fingerprint = banner.split("fingerprint ").nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
+    assert_eq!(fingerprint.len(), 95, "{fingerprint}");
+    assert!(banner.contains("/setup#token=") && banner.contains("https://"));
+    // A second start keeps the certificate the admin accepted.
+    let again = serve_banner(dir.path(), &["--tls"]);
+    assert!(again.contains(&fingerprint), "{again}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    let banner = {
+        use std::io::{BufRead, BufReader};
+        let mut child = panel()
+            .args(["serve", "--demo", "--bind", "0.0.0.0:0", "--site-root"])
+            .arg(&site)
+            .env("OPENCLAW_PANEL_LOG", "warn")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut banner = String::new();
+        for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+            let line = line.unwrap();
+            let done = line.contains("monitoring at");
+            banner.push_str(&line);
+            if done {
+                break;
+            }
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        banner
+    };
+    assert!(banner.contains("WARNING: plain HTTP on a network address"), "{banner}");
+}
+
+#[test]
+fn reset_password_reads_stdin_checks_the_policy_and_writes_argon2id_private() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let run = |input: &str| {
+        let mut child = panel()
+            .args(["reset-password", "--data-dir"])
+            .arg(&data)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = run("too short\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 12 characters"));
+    assert!(!data.join("admin-password").exists(), "nothing written on a refusal");
+
+    let out = run("a good long password\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let phc = std::fs::read_to_string(data.join("admin-password")).unwrap();
+    assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("a good long password"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(data.join("admin-password")).unwrap().permissions().mode() & 0o777, 0o600);
+    }
 }
 
 #[test]
@@ -38,6 +153,11 @@ fn help_names_every_flag_with_its_env_var() {
         "--no-process-env",
         "--allowed-host",
         "OPENCLAW_PANEL_ALLOWED_HOSTS",
+        "--tls",
+        "--cert",
+        "--key",
+        "--trusted-proxy",
+        "--data-dir",
     ] {
         assert!(help.contains(flag), "help lacks {flag}:\n{help}");
     }

@@ -29,11 +29,16 @@ pub fn ProfilesPage() -> impl IntoView {
 
 #[component]
 fn ErrorCard(error: AppError) -> impl IntoView {
+    let (href, link) = match error {
+        AppError::LoggedOut => ("/login?error=expired", "Log in again"),
+        AppError::StalePage => ("/", "Reload the page"),
+        _ => ("/", "Show all agents"),
+    };
     view! {
         <section class="card error-card" role="alert">
             <h1>"Cannot show the profiles"</h1>
             <p>{error.to_string()}</p>
-            <p><a href="/">"Show all agents"</a></p>
+            <p><a href=href>{link}</a></p>
         </section>
     }
 }
