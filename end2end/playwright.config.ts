@@ -1,8 +1,13 @@
 import { defineConfig } from '@playwright/test';
 
 // The panel under test: a debug or release build of the server (PANEL_BIN), serving a fresh demo
-// state dir (every storage era, credential type and status) on a fixed loopback port.
-const port = Number(process.env.PANEL_TEST_PORT ?? 18786);
+// state dir (every storage era, credential type and status) twice: over plain HTTP and over HTTPS
+// with its self-signed certificate. Each server starts with no admin, so the first test of each
+// project walks through the first-admin setup.
+const httpPort = Number(process.env.PANEL_TEST_PORT ?? 18786);
+const tlsPort = httpPort + 1;
+export const httpURL = `http://127.0.0.1:${httpPort}`;
+export const tlsURL = `https://127.0.0.1:${tlsPort}`;
 
 export default defineConfig({
   testDir: './tests',
@@ -12,16 +17,37 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: './test-results',
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
     // Test tools cannot download browsers here: use Debian's chromium.
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
   },
-  webServer: {
-    command: `bash ./serve-test-state.sh ${port}`,
-    url: `http://127.0.0.1:${port}/`,
-    timeout: 60_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe',
-  },
+  projects: [
+    // Setup → login → profiles → logout, then logs in again and keeps the session for `http`.
+    { name: 'login-http', testMatch: /auth\.spec\.ts/, use: { baseURL: httpURL } },
+    { name: 'login-tls', testMatch: /auth\.spec\.ts/, use: { baseURL: tlsURL, ignoreHTTPSErrors: true } },
+    {
+      name: 'http',
+      testMatch: /profiles\.spec\.ts/,
+      dependencies: ['login-http'],
+      use: { baseURL: httpURL, storageState: './.tmp/http/storage-state.json' },
+    },
+  ],
+  webServer: [
+    {
+      command: `bash ./serve-test-state.sh ${httpPort} http`,
+      url: `${httpURL}/login`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      command: `bash ./serve-test-state.sh ${tlsPort} tls`,
+      url: `${tlsURL}/login`,
+      ignoreHTTPSErrors: true,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  ],
 });

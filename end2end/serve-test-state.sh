@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Started by Playwright: writes a fresh demo state into end2end/.tmp/state and serves it.
+# Started by Playwright: writes a fresh demo state into end2end/.tmp/<mode>/state and serves it
+# with a fresh panel data dir (no admin yet: the server writes its setup URL to
+# end2end/.tmp/<mode>/data/setup-url). Mode `tls` serves HTTPS with the self-signed certificate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${1:-18786}
+mode=${2:-http}
 bin=${PANEL_BIN:-target/debug/openclaw-auth-panel}
-tmp=end2end/.tmp
+tmp=end2end/.tmp/$mode
 rm -rf "$tmp"
 mkdir -p "$tmp"
 "$bin" seed-demo --state-dir "$tmp/state/.openclaw" >/dev/null
-exec "$bin" serve --state-dir "$tmp/state/.openclaw" --bind "127.0.0.1:$port" --no-process-env --site-root target/site
+extra=()
+[ "$mode" = tls ] && extra+=(--tls)
+exec "$bin" serve --state-dir "$tmp/state/.openclaw" --data-dir "$tmp/data" --bind "127.0.0.1:$port" \
+  --no-process-env --site-root target/site "${extra[@]}"

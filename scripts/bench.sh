@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The `bench` command: measures our `status --json` against OpenClaw's `models status --json`
 # (wall time and max RSS, several runs, medians and ratios) on states OpenClaw itself wrote, and
-# our status computation at 1×2, 50×10 and 500×20 agents×profiles; writes BENCHMARKS.md.
+# our status computation at 1×2, 50×10 and 500×20 agents×profiles, and login latency with and
+# without a lockout; writes BENCHMARKS.md.
 #
 # Usage: scripts/bench.sh [--runs N]   (default 7 runs of each CLI per version)
 set -euo pipefail
@@ -13,10 +14,13 @@ runs=7
 scripts/build.sh --release >&2
 oracle=$(scripts/install-oracle.sh)
 scale=$(mktemp)
-trap 'rm -f "$scale"' EXIT
+login=$(mktemp)
+trap 'rm -f "$scale" "$login"' EXIT
 echo "bench: status computation at scale" >&2
 cargo bench -q -p server --bench status_scale | grep '^{' > "$scale"
+echo "bench: login and throttled login" >&2
+cargo bench -q -p server --bench login | grep '^{' > "$login"
 echo "bench: CLIs side by side ($runs runs each)" >&2
 python3 scripts/bench.py --oracle-dir "$oracle" --panel target/release/openclaw-auth-panel \
-  --runs "$runs" --scale "$scale" --out BENCHMARKS.md
+  --runs "$runs" --scale "$scale" --login "$login" --out BENCHMARKS.md
 echo "bench: wrote BENCHMARKS.md" >&2

@@ -74,6 +74,11 @@ pub fn App() -> impl IntoView {
     }
     let csrf = session::csrf_token();
     let plain_http = session::plain_http_on_network();
+    #[cfg(not(feature = "ssr"))]
+    {
+        let logged_in = csrf.is_some();
+        Effect::new(move |_| mark_hydrated(logged_in));
+    }
     view! {
         <Stylesheet id="leptos" href="/pkg/openclaw-auth-panel.css" />
         <Title text="OpenClaw Auth Panel" />
@@ -81,7 +86,9 @@ pub fn App() -> impl IntoView {
             <header class="topbar">
                 <a class="brand" href="/">
                     <span class="brand-mark" aria-hidden="true">"◆"</span>
-                    " OpenClaw Auth Panel"
+                    " "
+                    <span class="brand-long">"OpenClaw "</span>
+                    "Auth Panel"
                 </a>
                 {csrf.clone().map(|token| view! {
                     <nav aria-label="Main">
@@ -113,6 +120,29 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// Marks the document as hydrated (`<html data-hydrated>`, for tests and for CSS that needs the
+/// wasm), and forgets a setup token kept in this tab once the admin is logged in.
+#[cfg(not(feature = "ssr"))]
+fn mark_hydrated(logged_in: bool) {
+    let Some(window) = web_sys::window() else { return };
+    if let Some(root) = window.document().and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("data-hydrated", "true");
+    }
+    if logged_in && let Ok(Some(storage)) = window.session_storage() {
+        let _ = storage.remove_item(pages::SETUP_TOKEN_STORAGE_KEY);
+    }
+    // A used setup link redirects here with its fragment (browsers carry it across redirects):
+    // take the dead token out of the address bar.
+    let location = window.location();
+    if location.hash().is_ok_and(|h| h.starts_with("#token="))
+        && location.pathname().is_ok_and(|p| p != "/setup")
+        && let Ok(history) = window.history()
+    {
+        let url = format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }
 

@@ -1,6 +1,7 @@
 import { test, expect, type Page, type Response } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PASSWORD } from './helpers';
 
 // Every full secret in the demo state (server/src/demo.rs). None may reach the browser.
 const SECRETS = [
@@ -19,6 +20,8 @@ const SECRETS = [
 const MIDDLES = ['DEMOFAKEDEMOFAKEDEMOFAKE'];
 
 const shotDir = path.join(__dirname, '..', 'test-results', 'screenshots');
+// The session the `login-http` project saved (playwright.config.ts).
+const STORAGE = path.join(__dirname, '..', '.tmp', 'http', 'storage-state.json');
 
 /** Records the text of every response the page receives (documents, server functions, assets). */
 function recordResponses(page: Page): { bodies: Promise<string>[] } {
@@ -112,10 +115,15 @@ test('profiles page: every era, state and mask; no secret anywhere', async ({ pa
   expect(errors, errors.join('\n')).toEqual([]);
 });
 
-test('reads without JavaScript', async ({ browser }) => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
+test('logs in and reads without JavaScript', async ({ browser, baseURL }) => {
+  // A fresh browser with scripting off: the login form is a plain form.
+  const context = await browser.newContext({ javaScriptEnabled: false, storageState: undefined });
   const page = await context.newPage();
   await page.goto('/');
+  await expect(page).toHaveURL(/\/login$/);
+  await page.locator('#password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(`${baseURL}/`);
   await expect(page.locator('tr[data-profile="anthropic:manual"]').first()).toContainText('sk-ant-o...MAINTOKN');
   await page.goto('/?agent=ops');
   await expect(page.locator('section[data-agent="ops"]')).toContainText('openrouter:ops');
@@ -128,7 +136,7 @@ test('screenshots: wide and phone, light and dark', async ({ browser }) => {
   fs.mkdirSync(shotDir, { recursive: true });
   for (const scheme of ['light', 'dark'] as const) {
     for (const [name, width, height] of [['wide', 1440, 1100], ['phone', 375, 812]] as const) {
-      const context = await browser.newContext({ colorScheme: scheme, viewport: { width, height } });
+      const context = await browser.newContext({ colorScheme: scheme, viewport: { width, height }, storageState: STORAGE });
       const page = await context.newPage();
       await page.goto('/');
       await expect(page.locator('section[data-agent="main"]')).toBeVisible();

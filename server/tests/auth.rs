@@ -309,3 +309,19 @@ async fn agent_ids_that_leave_the_state_dir_are_refused() {
         assert!(page.body.contains("is not valid"), "{id:?}");
     }
 }
+
+#[tokio::test]
+async fn plain_http_on_a_network_address_warns_on_every_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join(".openclaw");
+    panel_server::demo::seed(&state, app::service::now_ms()).unwrap();
+    let site = app::session::SiteInfo { plain_http_on_network: true };
+    let mut panel = Panel::over_with_site(dir, &state, true, |_| {}, site);
+    let login = panel.get("/login").await;
+    assert!(login.body.contains("Not encrypted") && login.body.contains("--tls"), "{}", login.body);
+    panel.login(PASSWORD).await.assert_status(StatusCode::OK);
+    assert!(panel.get("/").await.body.contains("Not encrypted"));
+
+    let mut loopback = Panel::build(true, |_| {});
+    assert!(!loopback.get("/login").await.body.contains("Not encrypted"));
+}

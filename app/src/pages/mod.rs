@@ -8,4 +8,4 @@ mod setup;
 pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use profiles::ProfilesPage;
-pub use setup::SetupPage;
+pub use setup::{SETUP_TOKEN_STORAGE_KEY, SetupPage};

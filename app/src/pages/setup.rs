@@ -34,19 +34,37 @@ fn closed_text(reason: &str) -> &'static str {
     }
 }
 
+/// Where the token waits in this tab between a refused submission and the next try (the
+/// fragment is gone by then). `sessionStorage` ends with the tab; the token is single-use anyway.
+pub const SETUP_TOKEN_STORAGE_KEY: &str = "openclaw-panel-setup-token";
+
 /// Reads `#token=…` from the address and removes it from the address bar and history, so the
-/// token is not left in the URL the browser shows or remembers.
+/// token is not left in the URL the browser shows or remembers; else the token kept in this tab.
 #[cfg(not(feature = "ssr"))]
 fn take_fragment_token() -> Option<String> {
     let window = web_sys::window()?;
-    let hash = window.location().hash().ok()?;
-    let token = hash.trim_start_matches('#').split('&').find_map(|kv| kv.strip_prefix("token=").map(str::to_owned))?;
-    if let Ok(history) = window.history() {
-        let path = window.location().pathname().unwrap_or_else(|_| "/setup".into());
-        let search = window.location().search().unwrap_or_default();
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}{search}")));
+    let storage = window.session_storage().ok().flatten();
+    let hash = window.location().hash().unwrap_or_default();
+    let from_fragment = hash
+        .trim_start_matches('#')
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("token=").map(str::to_owned))
+        .filter(|t| !t.is_empty());
+    match from_fragment {
+        Some(token) => {
+            if let Ok(history) = window.history() {
+                let path = window.location().pathname().unwrap_or_else(|_| "/setup".into());
+                let search = window.location().search().unwrap_or_default();
+                let _ =
+                    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}{search}")));
+            }
+            if let Some(storage) = &storage {
+                let _ = storage.set_item(SETUP_TOKEN_STORAGE_KEY, &token);
+            }
+            Some(token)
+        }
+        None => storage?.get_item(SETUP_TOKEN_STORAGE_KEY).ok().flatten().filter(|t| !t.is_empty()),
     }
-    Some(token).filter(|t| !t.is_empty())
 }
 
 #[component]
@@ -76,12 +94,19 @@ pub fn SetupPage() -> impl IntoView {
     let token = RwSignal::new(String::new());
     let from_link = RwSignal::new(false);
     #[cfg(not(feature = "ssr"))]
-    Effect::new(move |_| {
-        if let Some(t) = take_fragment_token() {
-            token.set(t);
-            from_link.set(true);
-        }
-    });
+    {
+        let fill = move || {
+            if let Some(t) = take_fragment_token() {
+                token.set(t);
+                from_link.set(true);
+            }
+        };
+        Effect::new(move |_| fill());
+        // The setup URL opened in a tab that shows /setup already only changes the fragment: no
+        // reload, so listen for it.
+        let listener = window_event_listener(leptos::ev::hashchange, move |_| fill());
+        on_cleanup(move || listener.remove());
+    }
     view! {
         <section class="card auth-card">
             <h1>"Create the admin password"</h1>
@@ -104,7 +129,7 @@ pub fn SetupPage() -> impl IntoView {
                 />
                 <p class="hint">
                     {move || if from_link.get() {
-                        "Filled in from the setup link."
+                        "Filled in from the setup link (the address bar no longer shows it)."
                     } else {
                         "The part after #token= in the setup URL the server printed, also in the file setup-url in the panel's data dir."
                     }}

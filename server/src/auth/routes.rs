@@ -216,11 +216,13 @@ async fn logout(State(auth): State<AuthService>, session: Session, request: Requ
         Ok(data) if token_eq(&data.csrf, &given) => {
             admin_session::end(&session).await;
             tracing::info!("admin logged out");
-            if navigate {
+            let mut response = if navigate {
                 see_other("/login?error=logged-out")
             } else {
                 (StatusCode::OK, axum::Json(serde_json::json!({ "ok": true, "redirect": "/login" }))).into_response()
-            }
+            };
+            expire_cookie(&mut response, &auth);
+            response
         }
         Ok(_) => json_refusal(
             StatusCode::FORBIDDEN,
@@ -230,6 +232,21 @@ async fn logout(State(auth): State<AuthService>, session: Session, request: Requ
         ),
         Err(_) if navigate => see_other("/login"),
         Err(_) => json_refusal(StatusCode::UNAUTHORIZED, "logged-out", "no session", None),
+    }
+}
+
+/// Tells the browser to drop the session cookie. tower-sessions sends a removal cookie too, but
+/// built from the request's cookie, without `Secure`, which a browser refuses for a `__Host-`
+/// name; this one carries the attributes the cookie was set with.
+fn expire_cookie(response: &mut Response, auth: &AuthService) {
+    let settings = auth.settings();
+    let secure = if settings.tls { "; Secure" } else { "" };
+    let value = format!(
+        "{}=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Strict{secure}",
+        admin_session::cookie_name(settings)
+    );
+    if let Ok(value) = HeaderValue::from_str(&value) {
+        response.headers_mut().append(header::SET_COOKIE, value);
     }
 }
 
@@ -273,7 +290,13 @@ pub async fn require_session(
     }
     let data = match admin_session::current(&session, &auth).await {
         Ok(data) => data,
-        Err(why) => return refuse_without_session(&auth, &path, is_get, why),
+        Err(why) => {
+            let mut response = refuse_without_session(&auth, &path, is_get, why);
+            if why == NoSession::Ended {
+                expire_cookie(&mut response, &auth);
+            }
+            return response;
+        }
     };
     let is_server_fn = path.starts_with("/api/");
     if is_server_fn && !is_get {

@@ -81,6 +81,17 @@ impl Panel {
 
     /// A panel over any state dir inside `dir`.
     pub fn over(dir: tempfile::TempDir, state: &Path, with_admin: bool, tune: impl FnOnce(&mut AuthSettings)) -> Self {
+        Self::over_with_site(dir, state, with_admin, tune, Default::default())
+    }
+
+    /// The same, served as `site` says (e.g. plain HTTP on a network address).
+    pub fn over_with_site(
+        dir: tempfile::TempDir,
+        state: &Path,
+        with_admin: bool,
+        tune: impl FnOnce(&mut AuthSettings),
+        site: app::session::SiteInfo,
+    ) -> Self {
         let data = dir.path().join("panel-data");
         if with_admin {
             std::fs::create_dir_all(&data).unwrap();
@@ -102,7 +113,7 @@ impl Panel {
             monitoring_token: SecretString::from(TOKEN),
             guard: panel_server::guard::GuardPolicy::for_bind(bind, tls, &[]),
             auth: auth.clone(),
-            site: Default::default(),
+            site,
         });
         Self { dir, router, auth, setup_token, peer: "192.0.2.10:40000".parse().unwrap(), cookie: None, csrf: None }
     }
