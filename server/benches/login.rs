@@ -50,7 +50,7 @@ async fn main() {
     let bind = SocketAddr::from(([127, 0, 0, 1], 18785));
     let router = http::router(http::PanelApp {
         service: PanelService::new(PanelConfig {
-            location: StateLocation::in_dir(&dir.path().join("state")),
+            location: StateLocation::in_dir(dir.path().join("state")),
             process_env: Default::default(),
             openclaw_version: None,
         }),
