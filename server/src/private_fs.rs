@@ -32,33 +32,13 @@ pub fn write(path: &Path, contents: &str) -> io::Result<()> {
     set_mode(path, 0o600)
 }
 
-/// Replaces `path` with `contents` so that a crash leaves the old or the new file, never a mix:
-/// a 0600 temp file in the same directory, fsync, rename over the target, fsync of the directory
-/// (the rename is only durable once the directory is synced).
+/// Replaces `path` with `contents` (0600) so that a crash leaves the old or the new file, never a
+/// mix: OpenClaw-compatible temp file, fsync, rename, directory fsync. The directory is made 0700.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    create_dir(dir)?;
-    // tempfile creates with O_EXCL and mode 0600.
-    let mut temp = tempfile::Builder::new().prefix(".panel-").suffix(".tmp").tempfile_in(dir)?;
-    temp.write_all(contents)?;
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
-    set_mode(path, 0o600)?;
-    sync_dir(dir)
-}
-
-/// Flushes a directory's entries to disk.
-pub fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        fs::File::open(dir)?.sync_all()
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_dir(dir)?;
     }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        Ok(())
-    }
+    openclaw_state::write::atomic::replace_file(path, contents)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! returns a [`StateSnapshot`] with every agent, every profile (secrets kept as `secrecy` types),
 //! every environment credential and a list of [`Problem`]s for whatever could not be read.
 //! Reading never writes: databases are opened read-only, nothing is created or migrated.
+//! [`write`] holds the write side: OpenClaw's lock protocol, atomic replacement and JSON text.
 
 pub mod config;
 pub mod credential;
@@ -23,6 +24,7 @@ pub mod rules;
 pub mod snapshot;
 pub mod status;
 pub mod store;
+pub mod write;
 
 pub use credential::{Credential, CredentialKind, Expires, SecretRef};
 pub use health::{HealthStatus, ProfileHealth, Unusable, UnusableKind};

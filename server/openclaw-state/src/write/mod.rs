@@ -1,0 +1,9 @@
+//! Writing OpenClaw's state the way OpenClaw does: its sidecar lock, atomic replacement, its JSON
+//! text, and (in the modules built on these) the same edits its CLI makes, in every era.
+
+pub mod atomic;
+pub mod env_file;
+pub mod json_text;
+pub mod lock;
+pub mod normalize;
+pub mod time;
