@@ -8,7 +8,8 @@
 #   6. oracle conformance: the real OpenClaw 2026.3.31 / 2026.5.28 / 2026.9.6 (installed from npm
 #      with a Node 26 into ~/.cache/openclaw-auth-panel/oracle) builds >= 100 states and reports on
 #      them; our `status --json --check` must say the same (scripts/oracle-cases.py, the ignored
-#      test server/tests/oracle_conformance.rs)
+#      test server/tests/oracle_conformance.rs), and every write command made by OpenClaw and by us
+#      on copies of the same state compared file by file (server/tests/oracle_writes.rs)
 # Prints timings per step on stderr. Exit code: non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,6 +50,8 @@ cases=$(mktemp -d)
 trap 'rm -f "$log"; rm -rf "$cases"' EXIT
 python3 scripts/oracle-cases.py --oracle-dir "$oracle" --out "$cases" --jobs 2 >&2
 ORACLE_CASES_DIR="$cases" cargo test -p server --test oracle_conformance -- --ignored 2>&1 | tee -a "$log"
+# Writes: the same change by OpenClaw's CLI and ours leaves the same files; OpenClaw reads ours.
+ORACLE_DIR="$oracle" cargo test -p server --test oracle_writes -- --ignored 2>&1 | tee -a "$log"
 took
 
 # One closing line over every runner: cargo's "N passed; M failed" lines and Playwright's "N passed".

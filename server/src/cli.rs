@@ -21,6 +21,11 @@ pub enum Command {
     /// terminal without echo, or one line from stdin when piped. Open sessions end at their next
     /// request; no restart needed.
     ResetPassword(ResetPasswordArgs),
+    /// Change credentials as `openclaw models auth …` does (paste-token, paste-api-key, order,
+    /// remove, clear-cooldown), in every storage era. Secrets are read from stdin, never argv.
+    Auth(AuthArgs),
+    /// Edit `<state-dir>/.env` one line at a time (set: value from stdin; unset).
+    Env(EnvArgs),
     /// Auth status of one agent, computed as `openclaw models status` does; with --check, exit 0
     /// (ok), 1 (expired or missing) or 2 (expiring within 24 h).
     Status(StatusArgs),
@@ -143,4 +148,165 @@ pub struct StatusArgs {
     /// Exit with OpenClaw's codes: 0 ok, 1 expired or missing, 2 expiring within 24 h.
     #[arg(long)]
     pub check: bool,
+}
+
+/// Flags every write command takes.
+#[derive(Debug, Args, Clone)]
+pub struct WriteArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+
+    #[command(flatten)]
+    pub data: DataDirArgs,
+
+    /// Print what changed as JSON (masked secrets, files, hints, whether to restart the gateway).
+    #[arg(long)]
+    pub json: bool,
+
+    /// Refuse the write if the store changed since this version (from a previous `--json`
+    /// output's `version`), instead of writing over someone else's change.
+    #[arg(long, value_name = "VERSION")]
+    pub if_version: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuthArgs {
+    #[command(subcommand)]
+    pub command: AuthCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Store a token (e.g. from `claude setup-token` on another machine), read from stdin.
+    PasteToken(PasteTokenArgs),
+    /// Store an API key, read from stdin: in the agent's store, or with `--to env` in
+    /// `<state-dir>/.env` as the provider's `*_API_KEY` variable.
+    PasteApiKey(PasteApiKeyArgs),
+    /// Show, set or clear the stored order of a provider's profiles.
+    Order(OrderArgs),
+    /// Remove a profile, and every reference to it (stored and configured orders, usage stats,
+    /// config `auth.profiles`).
+    Remove(ProfileArgs),
+    /// Clear a profile's cooldown or disable (and its failure counts).
+    ClearCooldown(ProfileArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PasteTokenArgs {
+    /// Provider id, e.g. anthropic.
+    #[arg(long)]
+    pub provider: String,
+    /// Profile id (default `<provider>:manual`); a bare name is slugged under the provider.
+    #[arg(long)]
+    pub profile_id: Option<String>,
+    /// Expiry: 365d, 12h, 30m, 1h30m; a bare number is days. Without it the token is `static`.
+    #[arg(long, value_name = "DURATION")]
+    pub expires_in: Option<String>,
+    /// The agent (default: the default agent).
+    #[arg(long)]
+    pub agent: Option<String>,
+    /// Refuse instead of only printing hints (e.g. a value cut at a line break).
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+/// Where `paste-api-key` stores the key.
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum KeyDestination {
+    Store,
+    Env,
+}
+
+#[derive(Debug, Args)]
+pub struct PasteApiKeyArgs {
+    /// Provider id, e.g. openai.
+    #[arg(long)]
+    pub provider: String,
+    /// Profile id (default `<provider>:manual`); ignored with `--to env`.
+    #[arg(long)]
+    pub profile_id: Option<String>,
+    /// The agent (default: the default agent); ignored with `--to env` (.env is for all agents).
+    #[arg(long)]
+    pub agent: Option<String>,
+    /// `store` (the agent's auth store) or `env` (`<state-dir>/.env`).
+    #[arg(long, value_enum, default_value = "store")]
+    pub to: KeyDestination,
+    /// Refuse instead of only printing hints (e.g. a setup token given as an API key).
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct OrderArgs {
+    #[command(subcommand)]
+    pub command: OrderCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrderCommand {
+    /// Print the stored order (one id per line; nothing when there is none).
+    Get {
+        #[arg(long)]
+        provider: String,
+        #[arg(long)]
+        agent: Option<String>,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Set the stored order: profile ids, first tried first.
+    Set {
+        #[arg(long)]
+        provider: String,
+        #[arg(long)]
+        agent: Option<String>,
+        #[arg(required = true, value_name = "PROFILE_ID")]
+        ids: Vec<String>,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Clear the stored order (config `auth.order`, else OpenClaw's default order applies).
+    Clear {
+        #[arg(long)]
+        provider: String,
+        #[arg(long)]
+        agent: Option<String>,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// The profile id, e.g. anthropic:manual.
+    pub profile_id: String,
+    #[arg(long)]
+    pub agent: Option<String>,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EnvArgs {
+    #[command(subcommand)]
+    pub command: EnvCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EnvCommand {
+    /// Set KEY to the value read from stdin (one line; a value with a line break is refused).
+    Set {
+        key: String,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Remove every line that defines KEY.
+    Unset {
+        key: String,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
 }

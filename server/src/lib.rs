@@ -1,7 +1,9 @@
 //! The server side of the panel as a library: the router factory, the command line and the demo
 //! state. `main.rs` only parses arguments and dispatches, so tests drive everything from here.
 
+pub mod audit;
 pub mod auth;
+pub mod auth_cmd;
 pub mod cli;
 pub mod data_dir;
 pub mod demo;

@@ -16,6 +16,46 @@ pub fn stringify_pretty(value: &Value) -> String {
     out
 }
 
+/// `JSON.stringify(value)`: compact, the form OpenClaw stores in its SQLite rows.
+pub fn stringify_compact(value: &Value) -> String {
+    let mut out = String::new();
+    write_compact(&mut out, value);
+    out
+}
+
+fn write_compact(out: &mut String, value: &Value) {
+    match value {
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_compact(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let mut keys: Vec<(&String, &Value)> = map.iter().collect();
+            keys.sort_by_key(|(k, _)| match array_index(k) {
+                Some(n) => (0, n),
+                None => (1, 0),
+            });
+            out.push('{');
+            for (i, (key, item)) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(out, key);
+                out.push(':');
+                write_compact(out, item);
+            }
+            out.push('}');
+        }
+        other => write_value(out, other, 0),
+    }
+}
+
 fn indent(out: &mut String, level: usize) {
     for _ in 0..level {
         out.push_str("  ");
@@ -173,6 +213,7 @@ mod tests {
             let back: Value = serde_json::from_str(&text).unwrap();
             prop_assert_eq!(&back, &v);
             prop_assert_eq!(stringify_pretty(&back), text);
+            prop_assert_eq!(stringify_compact(&v), serde_json::to_string(&v).unwrap());
         }
     }
 }

@@ -1,0 +1,134 @@
+//! The audit log: every change to OpenClaw's credentials, from the command line or the panel,
+//! as one JSON line in `<data-dir>/audit.jsonl` (0600): when, who (CLI user or panel client
+//! address), what, the masked hint. Never a secret. Rotated by size: `audit.jsonl.1` … `.3`.
+
+use std::fs::OpenOptions;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The log file in the data dir.
+pub const AUDIT_FILE: &str = "audit.jsonl";
+/// Rotate when the file grows past this.
+pub const ROTATE_BYTES: u64 = 1024 * 1024;
+/// Rotated files kept.
+pub const KEEP: usize = 3;
+
+/// One change, or one refused attempt.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    /// ISO time, UTC.
+    pub at: String,
+    /// `cli:<user>` or `panel:<client address>`.
+    pub actor: String,
+    /// `paste-token`, `order-set`, `remove`, …
+    pub action: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub agent: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_id: Option<String>,
+    /// What changed, in words, secrets masked.
+    pub changes: Vec<String>,
+    pub ok: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The audit log of a data dir.
+#[derive(Debug, Clone)]
+pub struct AuditLog {
+    path: PathBuf,
+}
+
+impl AuditLog {
+    pub fn in_dir(data_dir: &Path) -> Self {
+        Self { path: data_dir.join(AUDIT_FILE) }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends one entry (one `write` of one line, so concurrent writers do not interleave).
+    pub fn append(&self, entry: &AuditEntry) -> io::Result<()> {
+        if let Some(dir) = self.path.parent() {
+            crate::private_fs::create_dir(dir)?;
+        }
+        if std::fs::metadata(&self.path).is_ok_and(|m| m.len() >= ROTATE_BYTES) {
+            self.rotate()?;
+        }
+        let mut line = serde_json::to_string(entry).map_err(io::Error::other)?;
+        line.push('\n');
+        let mut options = OpenOptions::new();
+        options.create(true).append(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&self.path)?;
+        file.write_all(line.as_bytes())?;
+        file.sync_data()
+    }
+
+    fn rotate(&self) -> io::Result<()> {
+        let name = |i: usize| PathBuf::from(format!("{}.{i}", self.path.display()));
+        for i in (1..KEEP).rev() {
+            if name(i).exists() {
+                std::fs::rename(name(i), name(i + 1))?;
+            }
+        }
+        std::fs::rename(&self.path, name(1))
+    }
+
+    /// Every entry, newest first (current file, then the rotated ones).
+    pub fn read_newest_first(&self) -> Vec<AuditEntry> {
+        let mut files = vec![self.path.clone()];
+        files.extend((1..=KEEP).map(|i| PathBuf::from(format!("{}.{i}", self.path.display()))));
+        let mut out = Vec::new();
+        for file in files {
+            let Ok(text) = std::fs::read_to_string(&file) else { continue };
+            let mut entries: Vec<AuditEntry> = text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+            entries.reverse();
+            out.extend(entries);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(i: usize) -> AuditEntry {
+        AuditEntry {
+            at: format!("2026-11-26T00:00:{i:02}.000Z"),
+            actor: "cli:root".into(),
+            action: "order-set".into(),
+            agent: "main".into(),
+            provider: Some("anthropic".into()),
+            profile_id: None,
+            changes: vec![format!("change {i} {}", "x".repeat(2000))],
+            ok: true,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn appends_private_lines_rotates_and_reads_newest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::in_dir(&dir.path().join("data"));
+        for i in 0..600 {
+            log.append(&entry(i % 60)).unwrap();
+        }
+        assert!(dir.path().join("data/audit.jsonl.1").exists(), "rotated past 1 MiB");
+        let all = log.read_newest_first();
+        assert_eq!(all.first().unwrap().at, entry(599 % 60).at);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(log.path()).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! `auth …` and `env …`: the write engine on the command line. Secrets come from stdin (a
+//! terminal prompt without echo, or a pipe), never argv. Exit codes: 0 written, 1 refused or
+//! failed (nothing changed), 2 bad usage (clap).
+
+use std::io::{IsTerminal, Read};
+use std::process::ExitCode;
+
+use openclaw_state::write::engine::{WriteError, WriteReport, Writer};
+use openclaw_state::write::normalize::SecretKind;
+use secrecy::SecretString;
+
+use crate::audit::{AuditEntry, AuditLog};
+use crate::cli::{AuthCommand, EnvCommand, KeyDestination, OrderCommand, WriteArgs};
+
+fn read_secret(prompt: &str) -> Result<SecretString, String> {
+    if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(prompt).map(SecretString::from).map_err(|e| format!("cannot read the secret: {e}"))
+    } else {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map_err(|e| format!("cannot read stdin: {e}"))?;
+        Ok(SecretString::from(text))
+    }
+}
+
+fn writer(args: &WriteArgs) -> Writer {
+    Writer::new(crate::serve::panel_config(&args.state).location)
+}
+
+fn actor() -> String {
+    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
+    format!("cli:{user}")
+}
+
+/// Prints the result, writes the audit line, returns the exit code.
+fn finish(args: &WriteArgs, action: &str, provider: Option<&str>, result: Result<WriteReport, WriteError>) -> ExitCode {
+    let log = AuditLog::in_dir(&args.data.resolve());
+    let (entry, code) = match &result {
+        Ok(report) => {
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(report).unwrap_or_default());
+            } else {
+                for change in &report.changes {
+                    println!("{change}");
+                }
+                for file in &report.files {
+                    println!("  wrote {}", file.display());
+                }
+                for hint in &report.hints {
+                    println!("hint: {}", hint.message);
+                }
+                for warning in &report.warnings {
+                    println!("warning: {warning}");
+                }
+                if !report.files.is_empty() {
+                    println!("{}", report.restart_note);
+                }
+            }
+            let entry = AuditEntry {
+                at: openclaw_state::write::time::iso_millis(openclaw_state::write::time::now_ms()),
+                actor: actor(),
+                action: action.to_owned(),
+                agent: report.agent.clone(),
+                provider: provider.map(str::to_owned),
+                profile_id: report.profile_id.clone(),
+                changes: report.changes.clone(),
+                ok: true,
+                error: None,
+            };
+            (entry, ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            if args.json {
+                let mut body = serde_json::json!({ "ok": false, "error": error.to_string() });
+                if let WriteError::Conflict { current, found, .. } = error {
+                    body["conflict"] = serde_json::json!({ "current": current, "version": found });
+                }
+                println!("{}", serde_json::to_string_pretty(&body).unwrap_or_default());
+            }
+            eprintln!("openclaw-auth-panel: {error}");
+            let entry = AuditEntry {
+                at: openclaw_state::write::time::iso_millis(openclaw_state::write::time::now_ms()),
+                actor: actor(),
+                action: action.to_owned(),
+                agent: String::new(),
+                provider: provider.map(str::to_owned),
+                profile_id: None,
+                changes: Vec::new(),
+                ok: false,
+                error: Some(error.to_string()),
+            };
+            (entry, ExitCode::FAILURE)
+        }
+    };
+    if let Err(e) = log.append(&entry) {
+        eprintln!("openclaw-auth-panel: warning: cannot write the audit log {}: {e}", log.path().display());
+    }
+    code
+}
+
+pub fn run_auth(command: AuthCommand) -> ExitCode {
+    match command {
+        AuthCommand::PasteToken(a) => {
+            let secret = match read_secret(&format!("Paste token for {}: ", a.provider)) {
+                Ok(s) => s,
+                Err(e) => return usage(&e),
+            };
+            let result = writer(&a.write).paste(
+                a.agent.as_deref(),
+                &a.provider,
+                a.profile_id.as_deref(),
+                SecretKind::Token,
+                &secret,
+                a.expires_in.as_deref(),
+                a.strict,
+                a.write.if_version.as_deref(),
+            );
+            finish(&a.write, "paste-token", Some(&a.provider), result)
+        }
+        AuthCommand::PasteApiKey(a) => {
+            let secret = match read_secret(&format!("Paste API key for {}: ", a.provider)) {
+                Ok(s) => s,
+                Err(e) => return usage(&e),
+            };
+            let w = writer(&a.write);
+            let result = match a.to {
+                KeyDestination::Store => w.paste(
+                    a.agent.as_deref(),
+                    &a.provider,
+                    a.profile_id.as_deref(),
+                    SecretKind::ApiKey,
+                    &secret,
+                    None,
+                    a.strict,
+                    a.write.if_version.as_deref(),
+                ),
+                KeyDestination::Env => {
+                    w.paste_api_key_to_env(&a.provider, &secret, a.strict, a.write.if_version.as_deref())
+                }
+            };
+            finish(&a.write, "paste-api-key", Some(&a.provider), result)
+        }
+        AuthCommand::Order(o) => match o.command {
+            OrderCommand::Get { provider, agent, write } => match writer(&write).order_get(agent.as_deref(), &provider)
+            {
+                Ok(order) => {
+                    if write.json {
+                        println!("{}", serde_json::json!({ "provider": provider, "order": order }));
+                    } else {
+                        for id in order.unwrap_or_default() {
+                            println!("{id}");
+                        }
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("openclaw-auth-panel: {e}");
+                    ExitCode::FAILURE
+                }
+            },
+            OrderCommand::Set { provider, agent, ids, write } => {
+                let result = writer(&write).order_set(agent.as_deref(), &provider, &ids, write.if_version.as_deref());
+                finish(&write, "order-set", Some(&provider), result)
+            }
+            OrderCommand::Clear { provider, agent, write } => {
+                let result = writer(&write).order_clear(agent.as_deref(), &provider, write.if_version.as_deref());
+                finish(&write, "order-clear", Some(&provider), result)
+            }
+        },
+        AuthCommand::Remove(p) => {
+            let result = writer(&p.write).remove(p.agent.as_deref(), &p.profile_id, p.write.if_version.as_deref());
+            finish(&p.write, "remove", None, result)
+        }
+        AuthCommand::ClearCooldown(p) => {
+            let result =
+                writer(&p.write).clear_cooldown(p.agent.as_deref(), &p.profile_id, p.write.if_version.as_deref());
+            finish(&p.write, "clear-cooldown", None, result)
+        }
+    }
+}
+
+pub fn run_env(command: EnvCommand) -> ExitCode {
+    match command {
+        EnvCommand::Set { key, write } => {
+            let value = match read_secret(&format!("Value for {key}: ")) {
+                Ok(s) => s,
+                Err(e) => return usage(&e),
+            };
+            // A trailing newline from `echo` is not part of the value; an inner one is refused.
+            let value = {
+                use secrecy::ExposeSecret;
+                SecretString::from(value.expose_secret().trim_end_matches(['\n', '\r']).to_owned())
+            };
+            let result = writer(&write).env_set(&key, &value, write.if_version.as_deref());
+            finish(&write, "env-set", None, result)
+        }
+        EnvCommand::Unset { key, write } => {
+            let result = writer(&write).env_unset(&key, write.if_version.as_deref());
+            finish(&write, "env-unset", None, result)
+        }
+    }
+}
+
+fn usage(message: &str) -> ExitCode {
+    eprintln!("openclaw-auth-panel: {message}");
+    ExitCode::from(2)
+}
