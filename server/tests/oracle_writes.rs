@@ -18,50 +18,8 @@ fn oracle_dir() -> PathBuf {
     PathBuf::from(std::env::var("ORACLE_DIR").expect("set ORACLE_DIR to scripts/install-oracle.sh's output"))
 }
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("openclaw-state/fixtures")
-}
-
-/// Copies a fixture to `<home>/.openclaw` and points absolute agent dirs in its config there.
 fn relocate(fixture: &str, home: &Path) -> PathBuf {
-    let state = home.join(".openclaw");
-    copy_dir(&fixtures().join(fixture), &state);
-    let config = state.join("openclaw.json");
-    let text = std::fs::read_to_string(&config).unwrap();
-    let mut value: Value = serde_json::from_str(&text).unwrap();
-    let fix = |v: &mut Value| {
-        for key in ["agentDir", "workspace"] {
-            if let Some(Value::String(p)) = v.get_mut(key)
-                && let Some((_, rest)) = p.split_once("/.openclaw")
-            {
-                *p = format!("{}{rest}", state.display());
-            }
-        }
-    };
-    if let Some(list) = value.pointer_mut("/agents/list").and_then(Value::as_array_mut) {
-        list.iter_mut().for_each(fix);
-    }
-    if let Some(entries) = value.pointer_mut("/agents/entries").and_then(Value::as_object_mut) {
-        entries.values_mut().for_each(fix);
-    }
-    let relocated = openclaw_state::write::json_text::stringify_pretty(&value);
-    if relocated != text {
-        std::fs::write(&config, relocated).unwrap();
-    }
-    state
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    openclaw_state::testing::relocate_fixture(fixture, home)
 }
 
 fn openclaw(version: &str, home: &Path, args: &[&str], stdin: Option<&str>) -> Output {

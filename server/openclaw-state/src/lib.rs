@@ -24,6 +24,8 @@ pub mod rules;
 pub mod snapshot;
 pub mod status;
 pub mod store;
+#[doc(hidden)]
+pub mod testing;
 pub mod write;
 
 pub use credential::{Credential, CredentialKind, Expires, SecretRef};

@@ -13,44 +13,13 @@ use secrecy::ExposeSecret;
 use serde_json::Value;
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+    openclaw_state::testing::fixtures_dir()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// Copies a fixture into a temp dir and points the absolute `agentDir`s OpenClaw wrote (into the
-/// temp home it ran in) at the copy.
+/// A copy of a fixture in a temp dir, its absolute agent dirs pointed at the copy.
 fn relocated(name: &str) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
-    let state = tmp.path().join(".openclaw");
-    copy_dir(&fixtures().join(name), &state);
-    let config_path = state.join("openclaw.json");
-    let text = std::fs::read_to_string(&config_path).unwrap();
-    let mut config: Value = serde_json::from_str(&text).unwrap();
-    let mut fix = |agent: &mut Value| {
-        if let Some(dir) = agent.get("agentDir").and_then(Value::as_str) {
-            let rest = dir.split("/.openclaw/").nth(1).unwrap().to_owned();
-            agent["agentDir"] = Value::String(state.join(rest).display().to_string());
-        }
-    };
-    if let Some(list) = config.pointer_mut("/agents/list").and_then(Value::as_array_mut) {
-        list.iter_mut().for_each(&mut fix);
-    }
-    if let Some(map) = config.pointer_mut("/agents/entries").and_then(Value::as_object_mut) {
-        map.values_mut().for_each(&mut fix);
-    }
-    std::fs::write(&config_path, serde_json::to_string_pretty(&config).unwrap()).unwrap();
+    let state = openclaw_state::testing::relocate_fixture(name, tmp.path());
     (tmp, state)
 }
 

@@ -1,7 +1,8 @@
 -- The schema of OpenClaw 2026.9.6's per-agent database (openclaw-agent.sqlite), user_version 23,
--- read from a database that OpenClaw itself created (server/openclaw-state/fixtures/era-c-9.6).
+-- read from a database that OpenClaw itself created (server/openclaw-state/fixtures/era-c-9.6),
+-- without the tables SQLite makes by itself (FTS5 shadow tables, sqlite_sequence).
 -- The panel creates an agent database with it when it writes to an agent that has none yet,
--- exactly as `openclaw models auth order set --agent ID` would.
+-- as `openclaw models auth order set --agent ID` would.
 
 CREATE TABLE schema_meta (
   meta_key TEXT NOT NULL PRIMARY KEY,
@@ -805,14 +806,6 @@ CREATE VIRTUAL TABLE standing_intents_fts USING fts5(
   tokenize = 'unicode61 remove_diacritics 2'
 );
 
-CREATE TABLE 'standing_intents_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
-
-CREATE TABLE 'standing_intents_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
-
-CREATE TABLE 'standing_intents_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
-
-CREATE TABLE 'standing_intents_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
-
 CREATE TRIGGER standing_intents_fts_after_insert
 AFTER INSERT ON standing_intents
 BEGIN
@@ -876,16 +869,6 @@ CREATE VIRTUAL TABLE session_transcript_fts USING fts5(
   timestamp UNINDEXED,
   tokenize = 'unicode61 remove_diacritics 2'
 );
-
-CREATE TABLE 'session_transcript_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
-
-CREATE TABLE 'session_transcript_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
-
-CREATE TABLE 'session_transcript_fts_content'(id INTEGER PRIMARY KEY, c0, c1, c2, c3, c4);
-
-CREATE TABLE 'session_transcript_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
-
-CREATE TABLE 'session_transcript_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
 
 CREATE TABLE session_transcript_fts_rows (
   id INTEGER PRIMARY KEY,
@@ -970,8 +953,6 @@ CREATE TABLE session_pending_inputs (
   FOREIGN KEY (session_key) REFERENCES session_nodes(session_key) ON DELETE CASCADE,
   FOREIGN KEY (session_id) REFERENCES session_windows(session_id) ON DELETE CASCADE
 ) STRICT;
-
-CREATE TABLE sqlite_sequence(name,seq);
 
 CREATE INDEX idx_agent_session_pending_inputs_session
   ON session_pending_inputs(session_key, session_id, seq DESC);

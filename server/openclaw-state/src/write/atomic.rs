@@ -133,6 +133,31 @@ pub fn leftover_temp_files(file: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// Whether a leftover temp file is one of ours (`<name>.<16 hex>.tmp`; OpenClaw's use a UUID).
+fn is_own_temp(name: &str, file_name: &str) -> bool {
+    let Some(rest) = name.strip_prefix(file_name).and_then(|r| r.strip_prefix('.')) else { return false };
+    let Some(id) = rest.strip_suffix(".tmp") else { return false };
+    id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+/// Removes temp files a killed writer of ours left beside `file`. Call it only while holding the
+/// file's lock: every writer of ours holds it while its temp file exists, so any we find is dead.
+/// OpenClaw's own temp files are left alone (its unlocked writes may be in flight).
+pub fn remove_own_leftovers(file: &Path) -> Vec<PathBuf> {
+    let Some(name) = file.file_name().map(|n| n.to_string_lossy().into_owned()) else { return Vec::new() };
+    let removed: Vec<PathBuf> = leftover_temp_files(file)
+        .into_iter()
+        .filter(|p| p.file_name().is_some_and(|n| is_own_temp(&n.to_string_lossy(), &name)))
+        .filter(|p| fs::remove_file(p).is_ok())
+        .collect();
+    if !removed.is_empty()
+        && let Some(dir) = file.parent()
+    {
+        let _ = sync_dir(dir);
+    }
+    removed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,6 +197,10 @@ mod tests {
             assert!(leftover_temp_files(&path).is_empty(), "{point:?}");
         }
         fs::write(dir.path().join("store.json.0123abcd.tmp"), "x").unwrap();
-        assert_eq!(leftover_temp_files(&path).len(), 1);
+        fs::write(dir.path().join("store.json.0123456789abcdef.tmp"), "x").unwrap();
+        fs::write(dir.path().join("store.json.6f1d0c2e-8d0b-4a43-9a57-2b1c3d4e5f60.tmp"), "x").unwrap();
+        assert_eq!(leftover_temp_files(&path).len(), 3);
+        assert_eq!(remove_own_leftovers(&path), vec![dir.path().join("store.json.0123456789abcdef.tmp")]);
+        assert_eq!(leftover_temp_files(&path).len(), 2, "OpenClaw's and unknown temp files stay");
     }
 }

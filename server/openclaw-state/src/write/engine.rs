@@ -290,6 +290,10 @@ impl Writer {
                         .map_err(|source| WriteError::Io { path: dir.to_owned(), source })?;
                 }
                 let _lock = SidecarLock::acquire(profiles, self.retry)?;
+                super::atomic::remove_own_leftovers(profiles);
+                if let Some(path) = state {
+                    super::atomic::remove_own_leftovers(path);
+                }
                 let p = read_json_file(profiles)?;
                 let s = match state {
                     Some(path) => read_json_file(path)?,
@@ -428,6 +432,7 @@ impl Writer {
     ) -> Result<(Option<PathBuf>, Vec<String>), WriteError> {
         let path = self.location.config_path.clone();
         let _lock = SidecarLock::acquire(&path, self.retry)?;
+        super::atomic::remove_own_leftovers(&path);
         let mut doc = ConfigDoc::read(&path)?;
         if !edit(&mut doc) {
             return Ok((None, Vec::new()));
@@ -815,7 +820,8 @@ fn ensure_agent_db(path: &Path, agent: &str) -> Result<(), WriteError> {
     })();
     if let Err(e) = result {
         let _ = std::fs::remove_file(&temp);
-        return Err(err(format!("cannot create the agent database: {e}")));
+        let first_line = e.to_string().lines().next().unwrap_or_default().to_owned();
+        return Err(err(format!("cannot create the agent database: {first_line}")));
     }
     super::atomic::set_mode(&temp, 0o600).map_err(|source| WriteError::Io { path: temp.clone(), source })?;
     std::fs::rename(&temp, path).map_err(|source| WriteError::Io { path: path.to_owned(), source })?;
@@ -934,6 +940,7 @@ impl Writer {
     ) -> Result<WriteReport, WriteError> {
         // OpenClaw takes no lock for `.env`; ours keeps two panel writers apart.
         let _lock = SidecarLock::acquire(path, self.retry)?;
+        super::atomic::remove_own_leftovers(path);
         let before = read_text(path)?;
         let found = hash_of(&[before.as_deref()]);
         if let Some(e) = expected
