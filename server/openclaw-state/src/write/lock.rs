@@ -252,12 +252,12 @@ impl SidecarLock {
         }
     }
 
+    /// Creates the lock with its whole payload in one step, so a process killed at any moment
+    /// never leaves an empty lock (which OpenClaw would have to wait 30 s for): the payload goes
+    /// into an anonymous file (`O_TMPFILE`), which is then linked in place; linking fails if the
+    /// lock exists, like `O_EXCL`. Where anonymous files are not supported, a plain exclusive
+    /// create is used.
     fn try_create(path: &Path) -> io::Result<Self> {
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(path)?;
         let pid = std::process::id();
         let mut payload = serde_json::Map::new();
         payload.insert("pid".into(), pid.into());
@@ -266,6 +266,16 @@ impl SidecarLock {
             payload.insert("starttime".into(), st.into());
         }
         let raw = crate::write::json_text::stringify_pretty(&serde_json::Value::Object(payload));
+        #[cfg(target_os = "linux")]
+        if let Some(result) = linked_lock(path, &raw) {
+            let ino = result?;
+            return Ok(Self { path: path.to_owned(), raw, ino, released: false });
+        }
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(path)?;
         let written = file.write_all(raw.as_bytes()).and_then(|_| file.sync_all());
         if let Err(e) = written {
             drop(file);
@@ -311,6 +321,34 @@ impl Drop for SidecarLock {
             tracing::warn!(lock = %self.path.display(), error = %e, "cannot release a lock");
         }
     }
+}
+
+/// `O_TMPFILE` + `linkat`: `None` when the filesystem has no anonymous files (then the caller
+/// falls back to an exclusive create); otherwise the lock's inode, or the error (`AlreadyExists`
+/// when the lock is held).
+#[cfg(target_os = "linux")]
+fn linked_lock(path: &Path, raw: &str) -> Option<io::Result<u64>> {
+    use rustix::fs::{AtFlags, CWD, Mode, OFlags};
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let fd = match rustix::fs::openat(
+        CWD,
+        dir,
+        OFlags::TMPFILE | OFlags::WRONLY | OFlags::CLOEXEC,
+        Mode::from_raw_mode(0o600),
+    ) {
+        Ok(fd) => fd,
+        Err(rustix::io::Errno::OPNOTSUPP | rustix::io::Errno::ISDIR | rustix::io::Errno::INVAL) => return None,
+        Err(e) => return Some(Err(e.into())),
+    };
+    let mut file = fs::File::from(fd);
+    let result = (|| {
+        file.write_all(raw.as_bytes())?;
+        file.sync_all()?;
+        let proc_path = format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&file));
+        rustix::fs::linkat(CWD, proc_path.as_str(), CWD, path, AtFlags::SYMLINK_FOLLOW)?;
+        Ok(std::os::unix::fs::MetadataExt::ino(&file.metadata()?))
+    })();
+    Some(result)
 }
 
 #[cfg(test)]
