@@ -40,17 +40,18 @@ def relocate(fixture: Path, home: Path) -> Path:
     return state
 
 
-def run(cmd, env, cwd):
+def run(cmd, env, cwd, stdin=None):
     """Wall time of a direct run, then peak RSS from a second run under GNU time.
 
     The RSS needs its own run: a child forked from Python counts Python's own pages in its
     ru_maxrss (measured: 14 MB for /bin/true), while GNU time's child starts small.
     """
     start = time.perf_counter()
-    rc = subprocess.run(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    data = stdin.encode() if stdin is not None else None
+    rc = subprocess.run(cmd, env=env, cwd=cwd, input=data, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
     wall_ms = (time.perf_counter() - start) * 1000
     with tempfile.NamedTemporaryFile("r") as out:
-        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out.name, *cmd], env=env, cwd=cwd,
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out.name, *cmd], env=env, cwd=cwd, input=data,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         rss_mb = int(out.read().strip().splitlines()[-1]) / 1024
     return wall_ms, rss_mb, rc  # ms, MB, exit code
@@ -81,6 +82,7 @@ def main():
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--scale", required=True)
     ap.add_argument("--login", required=True)
+    ap.add_argument("--save", required=True)
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
     oracle = Path(args.oracle_dir)
@@ -112,6 +114,36 @@ def main():
                 "theirs_rc": sorted({x[2] for x in theirs}), "ours_rc": sorted({x[2] for x in ours}),
             })
             print(json.dumps(rows[-1]), flush=True)
+    token = "sk-ant-oat01-" + "BENCH" * 16 + "-TOKEN01"
+    write_rows = []
+    for version, fixture, era in CASES[1:]:
+        openclaw = oracle / f"oc-{version}" / "node_modules" / ".bin" / "openclaw"
+        agent = [] if version == "2026.5.28" else ["--agent", "main"]
+        for name, theirs_args, ours_args, stdin in [
+            ("auth paste-token", ["models", "auth", "paste-token", "--provider", "anthropic", "--profile-id", "anthropic:bench"] + agent,
+             ["auth", "paste-token", "--provider", "anthropic", "--profile-id", "anthropic:bench", "--agent", "main"], token),
+            ("auth order set", ["models", "auth", "order", "set", "--provider", "anthropic"] + (["--agent", "main"] if version != "2026.5.28" else []) + ["anthropic:manual"],
+             ["auth", "order", "set", "--provider", "anthropic", "--agent", "main", "anthropic:manual"], None),
+        ]:
+            with tempfile.TemporaryDirectory() as tmp_theirs, tempfile.TemporaryDirectory() as tmp_ours:
+                home_t, home_o = Path(tmp_theirs), Path(tmp_ours)
+                relocate(FIXTURES / fixture, home_t)
+                state_o = relocate(FIXTURES / fixture, home_o)
+                env_t = {"HOME": str(home_t), "PATH": f"{node_bin}:/usr/bin:/bin", "LANG": "C.UTF-8"}
+                env_o = {"HOME": str(home_o), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+                theirs_cmd = [str(openclaw), *theirs_args]
+                ours_cmd = [panel, *ours_args, "--state-dir", str(state_o), "--data-dir", str(home_o / "panel-data")]
+                theirs, ours = [], []
+                for _ in range(max(3, args.runs // 2)):
+                    theirs.append(run(theirs_cmd, env_t, home_t, stdin))
+                    ours.append(run(ours_cmd, env_o, home_o, stdin))
+                med = lambda xs, i: statistics.median(x[i] for x in xs)
+                write_rows.append({
+                    "version": version, "era": era, "command": name, "runs": len(theirs),
+                    "theirs_ms": med(theirs, 0), "theirs_mb": med(theirs, 1), "ours_ms": med(ours, 0), "ours_mb": med(ours, 1),
+                    "rc": sorted({x[2] for x in theirs + ours}),
+                })
+                print(json.dumps(write_rows[-1]), flush=True)
     scale = [json.loads(l) for l in Path(args.scale).read_text().splitlines() if l.strip()]
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     out = [
@@ -154,6 +186,36 @@ def main():
             f"{s['read_and_status_all_agents_ms_median']:.2f} ms |"
         )
     out += ["", "Target: 500 × 20 under 50 ms.", ""]
+    out += [
+        "## Writes: our `auth …` commands against OpenClaw's `models auth …`, same state",
+        "",
+        "Each run on its own copy of the state that version wrote; the same command again and again (the",
+        "first paste creates the profile, later ones replace it). Medians; wall time includes process",
+        "start; peak RSS from a separate run under GNU time.",
+        "",
+        "| OpenClaw | era | command | runs | OpenClaw wall | ours wall | speed-up | OpenClaw max RSS | ours max RSS | memory ratio |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in write_rows:
+        out.append(
+            f"| {r['version']} | {r['era']} | `{r['command']}` | {r['runs']} | {r['theirs_ms']:.0f} ms | {r['ours_ms']:.1f} ms | "
+            f"{r['theirs_ms'] / r['ours_ms']:.0f}× | {r['theirs_mb']:.0f} MB | {r['ours_mb']:.1f} MB | {r['theirs_mb'] / r['ours_mb']:.0f}× |"
+        )
+    save = [json.loads(l) for l in Path(args.save).read_text().splitlines() if l.strip()]
+    out += [
+        "",
+        "## Save latency per era",
+        "",
+        "`cargo bench -p server --bench save_latency`: one `order set` through the write engine in process",
+        "(state read, OpenClaw's lock or an SQLite transaction, re-read, version check, atomic write with",
+        "file and directory fsync, or commit), on copies of the states OpenClaw wrote.",
+        "",
+        "| era | runs | p50 | p99 |",
+        "| --- | --- | --- | --- |",
+    ]
+    for r in save:
+        out.append(f"| {r['era']} ({r['fixture']}) | {r['runs']} | {r['p50_ms']:.2f} ms | {r['p99_ms']:.2f} ms |")
+    out += ["", "Target: a save under 50 ms p99.", ""]
     login = json.loads(Path(args.login).read_text().strip().splitlines()[-1])
     out += [
         "## Login and brute-force refusal",

@@ -23,7 +23,21 @@ fn read_secret(prompt: &str) -> Result<SecretString, String> {
 }
 
 fn writer(args: &WriteArgs) -> Writer {
-    Writer::new(crate::serve::panel_config(&args.state).location)
+    let writer = Writer::new(crate::serve::panel_config(&args.state).location);
+    // Said before the write: a JSON5 config loses its comments when OpenClaw (or we) rewrite it.
+    let config = &writer.location().config_path;
+    if let Ok(doc) = openclaw_state::write::config_edit::ConfigDoc::read(config)
+        && doc.is_json5
+    {
+        eprintln!(
+            "openclaw-auth-panel: note: {} uses JSON5 syntax (comments, trailing commas…). A change that touches \
+             it rewrites it as plain JSON, as OpenClaw itself does on every config write; the old text is kept in \
+             {}.bak.",
+            config.display(),
+            config.display()
+        );
+    }
+    writer
 }
 
 fn actor() -> String {
