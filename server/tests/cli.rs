@@ -8,11 +8,16 @@ fn panel() -> Command {
 
 /// Starts `serve` with the given extra arguments on a free port, reads its start banner, stops it.
 fn serve_banner(dir: &std::path::Path, extra: &[&str]) -> String {
+    serve_banner_on(dir, "127.0.0.1:0", extra)
+}
+
+/// The same on another bind address.
+fn serve_banner_on(dir: &std::path::Path, bind: &str, extra: &[&str]) -> String {
     use std::io::{BufRead, BufReader};
     let site = dir.join("site");
     std::fs::create_dir_all(site.join("pkg")).unwrap();
     let mut child = panel()
-        .args(["serve", "--bind", "127.0.0.1:0", "--state-dir"])
+        .args(["serve", "--bind", bind, "--state-dir"])
         .arg(dir.join("state"))
         .arg("--site-root")
         .arg(&site)
@@ -69,30 +74,7 @@ fn tls_prints_the_certificate_fingerprint_and_a_network_bind_warns_without_it() 
     assert!(again.contains(&fingerprint), "{again}");
 
     let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    std::fs::create_dir_all(site.join("pkg")).unwrap();
-    let banner = {
-        use std::io::{BufRead, BufReader};
-        let mut child = panel()
-            .args(["serve", "--demo", "--bind", "0.0.0.0:0", "--site-root"])
-            .arg(&site)
-            .env("OPENCLAW_PANEL_LOG", "warn")
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut banner = String::new();
-        for line in BufReader::new(child.stderr.take().unwrap()).lines() {
-            let line = line.unwrap();
-            let done = line.contains("monitoring at");
-            banner.push_str(&line);
-            if done {
-                break;
-            }
-        }
-        child.kill().unwrap();
-        child.wait().unwrap();
-        banner
-    };
+    let banner = serve_banner_on(dir.path(), "0.0.0.0:0", &[]);
     assert!(banner.contains("WARNING: plain HTTP on a network address"), "{banner}");
 }
 

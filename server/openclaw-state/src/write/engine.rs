@@ -241,9 +241,13 @@ impl Writer {
             };
             Target { agent: agent_id, era: Era::C, family, backing: Backing::Sqlite { store, state_db: agent_db } }
         } else {
-            let separate = state.era == Some(Era::B)
-                || (state.era != Some(Era::A) && family != VersionFamily::V2026_3)
-                || (state.era == Some(Era::A) && family == VersionFamily::V2026_5);
+            // Where order and usage go: `auth-state.json` from 2026.4.6 (era B files, or a 2026.5
+            // install whose agent has no state file yet), inside `auth-profiles.json` before.
+            let separate = match state.era {
+                Some(Era::B) => true,
+                Some(Era::A) => family == VersionFamily::V2026_5,
+                _ => family != VersionFamily::V2026_3,
+            };
             let profiles = state.dir.join("auth-profiles.json");
             let state_file = separate.then(|| state.dir.join("auth-state.json"));
             Target {
@@ -355,17 +359,15 @@ impl Writer {
             });
         }
         ensure_agent_db(state_db, &target.agent)?;
-        let conn = open_rw(store.db())?;
+        let mut conn = open_rw(store.db())?;
         let same_db = store.db() == state_db;
         if !same_db {
             conn.execute("ATTACH DATABASE ?1 AS st", [state_db.to_string_lossy()]).map_err(sq(state_db))?;
         }
         let st = if same_db { "main" } else { "st" };
-        let tx = conn.unchecked_transaction().map_err(sq(store.db()))?;
-        tx.execute_batch("SELECT 1").map_err(sq(store.db()))?;
-        // BEGIN IMMEDIATE semantics: take the write lock before reading.
-        tx.execute_batch(&format!("UPDATE {st}.auth_profile_state SET state_key = state_key WHERE 0"))
-            .map_err(sq(state_db))?;
+        // BEGIN IMMEDIATE: the write locks of both databases before reading, so what is read is
+        // what the change is applied to.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sq(store.db()))?;
         let (p_text, s_text) = read_rows(&tx, store, st).map_err(sq(store.db()))?;
         let found = hash_of(&[p_text.as_deref(), s_text.as_deref()]);
         let parse = |text: &Option<String>, path: &Path| -> Result<Option<Value>, WriteError> {
