@@ -337,11 +337,36 @@ fn writes_match_openclaw_2026_9_6_byte_for_byte() {
     );
 }
 
-/// OpenClaw reads back what we wrote: status, auth list and order get.
+fn status_json(version: &str, home: &Path) -> Value {
+    let out = openclaw(version, home, &["models", "status", "--json", "--agent", "main"], None);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let start = text
+        .find('{')
+        .unwrap_or_else(|| panic!("no JSON from {version}: {text}\n{}", String::from_utf8_lossy(&out.stderr)));
+    serde_json::from_str(&text[start..]).unwrap()
+}
+
+fn order_of(version: &str, home: &Path) -> Value {
+    let out = openclaw(
+        version,
+        home,
+        &["models", "auth", "order", "get", "--provider", "anthropic", "--agent", "main", "--json"],
+        None,
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let order: Value = serde_json::from_str(&text[text.find('{').unwrap()..]).unwrap();
+    order["order"].clone()
+}
+
+/// OpenClaw reads back what every one of our commands wrote: `models status --json` and (2026.5+)
+/// `models auth order get`.
 fn read_back(version: &str, fixture: &str) {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
     let state = relocate(fixture, &home);
+    let has_order_get = version != "2026.3.31";
+
+    // paste-token with an expiry, and order set.
     ok(
         &ours(
             &state,
@@ -359,7 +384,7 @@ fn read_back(version: &str, fixture: &str) {
             ],
             Some(TOKEN),
         ),
-        "ours paste-token",
+        "paste-token",
     );
     ok(
         &ours(
@@ -377,33 +402,144 @@ fn read_back(version: &str, fixture: &str) {
             ],
             None,
         ),
-        "ours order set",
+        "order set",
     );
-    let out = openclaw(version, &home, &["models", "status", "--json", "--agent", "main"], None);
-    let text = String::from_utf8_lossy(&out.stdout);
-    let start = text
-        .find('{')
-        .unwrap_or_else(|| panic!("no JSON from {version}: {text}\n{}", String::from_utf8_lossy(&out.stderr)));
-    let status: Value = serde_json::from_str(&text[start..]).unwrap();
+    let status = status_json(version, &home);
     let profiles = status["auth"]["oauth"]["profiles"].as_array().unwrap();
     let new = profiles
         .iter()
         .find(|p| p["profileId"] == "anthropic:new")
         .unwrap_or_else(|| panic!("{version} does not see anthropic:new: {status}"));
     assert_eq!(new["status"], "ok", "{version}: {new}");
-    let remaining = new["remainingMs"].as_i64().unwrap_or(0);
-    assert!(remaining > 29 * 86_400_000, "{version}: expires in 30 days: {new}");
-    if version != "2026.3.31" {
-        let out = openclaw(
-            version,
-            &home,
-            &["models", "auth", "order", "get", "--provider", "anthropic", "--agent", "main", "--json"],
-            None,
-        );
-        let text = String::from_utf8_lossy(&out.stdout);
-        let order: Value = serde_json::from_str(&text[text.find('{').unwrap()..]).unwrap();
-        assert_eq!(order["order"], serde_json::json!(["anthropic:new", "anthropic:manual"]), "{version}");
+    assert!(new["remainingMs"].as_i64().unwrap_or(0) > 29 * 86_400_000, "{version}: expires in 30 days: {new}");
+    if has_order_get {
+        assert_eq!(order_of(version, &home), serde_json::json!(["anthropic:new", "anthropic:manual"]), "{version}");
     }
+
+    // paste-api-key into the store, and into .env.
+    ok(
+        &ours(
+            &state,
+            &["auth", "paste-api-key", "--provider", "xai", "--agent", "main"],
+            Some("xai-READBACKREADBACK-0001"),
+        ),
+        "paste-api-key",
+    );
+    let env_key = "sk-proj-READBACKREADBACKREADBACK-0001";
+    ok(
+        &ours(&state, &["auth", "paste-api-key", "--provider", "openai", "--to", "env"], Some(env_key)),
+        "paste-api-key --to env",
+    );
+    let status = status_json(version, &home);
+    let kind = |provider: &str| -> String {
+        status["auth"]["providers"]
+            .as_array()
+            .and_then(|a| a.iter().find(|p| p["provider"] == provider))
+            .map(|p| p["effective"]["kind"].as_str().unwrap_or_default().to_owned())
+            .unwrap_or_default()
+    };
+    assert_eq!(kind("xai"), "profiles", "{version}: the stored key: {}", status["auth"]["providers"]);
+    assert_eq!(kind("openai"), "env", "{version}: the .env key: {}", status["auth"]["providers"]);
+    let seen = status["auth"]["providers"]
+        .as_array()
+        .and_then(|a| a.iter().find(|p| p["provider"] == "openai"))
+        .map(|p| p["env"]["value"].clone())
+        .unwrap_or_default();
+    assert_eq!(seen, openclaw_state::mask::mask_secret(env_key), "{version}: OpenClaw reads the value we wrote");
+
+    // env unset.
+    ok(&ours(&state, &["env", "unset", "OPENAI_API_KEY"], None), "env unset");
+    assert_ne!(kind_of(&status_json(version, &home), "openai"), "env", "{version}: gone from .env");
+
+    // clear-cooldown: a planted cooldown is gone for OpenClaw too.
+    plant_cooldown(&state, "anthropic:manual");
+    let status = status_json(version, &home);
+    assert!(
+        unusable_ids(&status).contains(&"anthropic:manual".to_owned()),
+        "{version}: cooldown planted: {}",
+        status["auth"]["unusableProfiles"]
+    );
+    ok(&ours(&state, &["auth", "clear-cooldown", "anthropic:manual", "--agent", "main"], None), "clear-cooldown");
+    assert!(
+        !unusable_ids(&status_json(version, &home)).contains(&"anthropic:manual".to_owned()),
+        "{version}: cooldown cleared"
+    );
+
+    // remove: gone from the profiles and from the order.
+    ok(&ours(&state, &["auth", "remove", "anthropic:new", "--agent", "main"], None), "remove");
+    let status = status_json(version, &home);
+    assert!(
+        !status["auth"]["oauth"]["profiles"].as_array().unwrap().iter().any(|p| p["profileId"] == "anthropic:new"),
+        "{version}: removed"
+    );
+    if has_order_get {
+        assert_eq!(
+            order_of(version, &home),
+            serde_json::json!(["anthropic:manual"]),
+            "{version}: dropped from the order"
+        );
+    }
+
+    // order clear.
+    ok(&ours(&state, &["auth", "order", "clear", "--provider", "anthropic", "--agent", "main"], None), "order clear");
+    if has_order_get {
+        assert_eq!(order_of(version, &home), Value::Null, "{version}: no stored order");
+    }
+}
+
+fn kind_of(status: &Value, provider: &str) -> String {
+    status["auth"]["providers"]
+        .as_array()
+        .and_then(|a| a.iter().find(|p| p["provider"] == provider))
+        .map(|p| p["effective"]["kind"].as_str().unwrap_or_default().to_owned())
+        .unwrap_or_default()
+}
+
+fn unusable_ids(status: &Value) -> Vec<String> {
+    status["auth"]["unusableProfiles"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|u| u["profileId"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+/// A cooldown as OpenClaw records one, written straight into the agent's state.
+fn plant_cooldown(state: &Path, id: &str) {
+    let until = openclaw_state::write::time::now_ms() + 3_600_000;
+    let stats = serde_json::json!({ "errorCount": 2, "cooldownUntil": until, "cooldownReason": "rate_limit", "lastFailureAt": until - 3_700_000 });
+    let agent_dir = state.join("agents/main/agent");
+    let db = agent_dir.join("openclaw-agent.sqlite");
+    if db.is_file() {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let current: Option<String> = conn
+            .query_row("SELECT state_json FROM auth_profile_state WHERE state_key = 'primary'", [], |r| r.get(0))
+            .ok();
+        let mut doc: Value =
+            current.map(|c| serde_json::from_str(&c).unwrap()).unwrap_or_else(|| serde_json::json!({"version": 1}));
+        doc["usageStats"] = serde_json::json!({ id: stats });
+        conn.execute(
+            "INSERT INTO auth_profile_state(state_key, state_json, updated_at) VALUES ('primary', ?1, ?2) \
+             ON CONFLICT(state_key) DO UPDATE SET state_json = excluded.state_json",
+            rusqlite::params![doc.to_string(), until],
+        )
+        .unwrap();
+    } else {
+        let path = if agent_dir.join("auth-state.json").is_file() || fixture_is_b(state) {
+            agent_dir.join("auth-state.json")
+        } else {
+            agent_dir.join("auth-profiles.json")
+        };
+        let mut doc: Value = std::fs::read_to_string(&path)
+            .ok()
+            .map(|t| serde_json::from_str(&t).unwrap())
+            .unwrap_or_else(|| serde_json::json!({"version": 1}));
+        doc["usageStats"] = serde_json::json!({ id: stats });
+        std::fs::write(&path, openclaw_state::write::json_text::stringify_pretty(&doc)).unwrap();
+    }
+}
+
+/// Whether the state belongs to 2026.5 (order and usage in `auth-state.json`).
+fn fixture_is_b(state: &Path) -> bool {
+    std::fs::read_to_string(state.join("openclaw.json")).is_ok_and(|t| t.contains("2026.5."))
 }
 
 #[test]
