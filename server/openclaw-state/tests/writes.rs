@@ -153,6 +153,20 @@ fn a_change_based_on_an_old_version_is_a_conflict_that_shows_the_current_order()
 }
 
 #[test]
+fn the_reported_version_is_the_one_on_disk_even_for_hand_formatted_files() {
+    // Era B: an order change leaves a hand-formatted (compact) auth-profiles.json as it is.
+    let (_tmp, state, w) = setup("era-b-5.28");
+    let profiles = state.join("agents/main/agent/auth-profiles.json");
+    let value: Value = serde_json::from_str(&std::fs::read_to_string(&profiles).unwrap()).unwrap();
+    let compact = serde_json::to_string(&value).unwrap();
+    std::fs::write(&profiles, &compact).unwrap();
+    let r = w.order_set(Some("main"), "anthropic", &["anthropic:manual".into()], None).unwrap();
+    assert_eq!(std::fs::read_to_string(&profiles).unwrap(), compact, "untouched");
+    assert_eq!(r.version, w.version(Some("main")).unwrap());
+    w.order_clear(Some("main"), "anthropic", Some(&r.version)).unwrap();
+}
+
+#[test]
 fn remove_drops_every_reference() {
     for fixture in ["era-a-3.31", "era-b-5.28", "era-c-9.6"] {
         let (_tmp, state, w) = setup(fixture);

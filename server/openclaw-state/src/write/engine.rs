@@ -313,10 +313,14 @@ impl Writer {
                 let before = docs.clone();
                 let changes = edit(&mut docs)?;
                 let mut files = Vec::new();
-                let new_profiles = stringify_pretty(&docs.profiles);
+                // The version after the write hashes what is on disk: the new text where we wrote,
+                // the bytes as they were where we did not (a hand-formatted file stays as it is).
+                let mut final_profiles = p.as_ref().map(|(t, _)| t.clone());
                 if docs.profiles != before.profiles || p.is_none() {
-                    super::atomic::replace_file(profiles, new_profiles.as_bytes()).map_err(io(profiles))?;
+                    let text = stringify_pretty(&docs.profiles);
+                    super::atomic::replace_file(profiles, text.as_bytes()).map_err(io(profiles))?;
                     files.push(profiles.clone());
+                    final_profiles = Some(text);
                 }
                 let mut new_state = None;
                 if let (Some(path), Some(state_doc)) = (state, &docs.state)
@@ -337,7 +341,7 @@ impl Writer {
                 } else if let Some((t, _)) = &s {
                     new_state = Some(t.clone());
                 }
-                Ok((changes, files, hash_of(&[Some(new_profiles.as_str()), new_state.as_deref()])))
+                Ok((changes, files, hash_of(&[final_profiles.as_deref(), new_state.as_deref()])))
             }
             Backing::Sqlite { store, state_db } => self.apply_sqlite(target, store, state_db, expected, edit),
         }
