@@ -17,3 +17,97 @@ pub async fn get_overview(agent: Option<String>) -> Result<Overview, AppError> {
     })?;
     service.overview(agent).await
 }
+
+/// The service and the admin's session, or why not.
+#[cfg(feature = "ssr")]
+fn service_and_actor() -> Result<(crate::service::PanelService, String), AppError> {
+    let session = crate::session::require_admin()?;
+    let service = use_context::<crate::service::PanelService>().ok_or_else(|| {
+        tracing::error!("PanelService missing from context");
+        AppError::Internal
+    })?;
+    Ok((service, format!("panel:{}", session.client)))
+}
+
+/// Paste a token or API key. Without `confirmed`, hints come back first and nothing is written.
+#[server(prefix = "/api", endpoint = "paste", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn paste_secret(request: crate::views::PasteRequest) -> Result<crate::views::PasteOutcome, AppError> {
+    let (service, actor) = service_and_actor()?;
+    service.paste(&actor, request).await
+}
+
+/// Set a provider's stored order (first tried first), based on the version the page read.
+#[server(prefix = "/api", endpoint = "order-set", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn set_order(
+    agent: String,
+    provider: String,
+    ids: Vec<String>,
+    base_version: Option<String>,
+) -> Result<crate::views::WriteOutcome, AppError> {
+    let (service, actor) = service_and_actor()?;
+    service.set_order(&actor, agent, provider, ids, base_version).await
+}
+
+/// Clear a provider's stored order.
+#[server(prefix = "/api", endpoint = "order-clear", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn clear_order(
+    agent: String,
+    provider: String,
+    base_version: Option<String>,
+) -> Result<crate::views::WriteOutcome, AppError> {
+    let (service, actor) = service_and_actor()?;
+    service.clear_order(&actor, agent, provider, base_version).await
+}
+
+/// Remove a profile and every reference to it.
+#[server(prefix = "/api", endpoint = "remove", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn remove_profile(
+    agent: String,
+    profile_id: String,
+    base_version: Option<String>,
+) -> Result<crate::views::WriteOutcome, AppError> {
+    let (service, actor) = service_and_actor()?;
+    service.remove_profile(&actor, agent, profile_id, base_version).await
+}
+
+/// Clear a profile's cooldown or disable.
+#[server(prefix = "/api", endpoint = "clear-cooldown", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn clear_cooldown(agent: String, profile_id: String) -> Result<crate::views::WriteOutcome, AppError> {
+    let (service, actor) = service_and_actor()?;
+    service.clear_cooldown(&actor, agent, profile_id).await
+}
+
+/// The keys of `<state>/.env`, masked.
+#[server(prefix = "/api", endpoint = "env", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn env_file() -> Result<crate::views::EnvFileView, AppError> {
+    let (service, _) = service_and_actor()?;
+    service.env_file().await
+}
+
+/// Add or replace one `.env` key.
+#[server(prefix = "/api", endpoint = "env-set", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn env_set(
+    key: String,
+    value: String,
+    base_version: Option<String>,
+) -> Result<crate::views::WriteOutcome, AppError> {
+    let (service, actor) = service_and_actor()?;
+    service.env_set(&actor, key, value, base_version).await
+}
+
+/// Remove one `.env` key.
+#[server(prefix = "/api", endpoint = "env-unset", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn env_unset(key: String, base_version: Option<String>) -> Result<crate::views::WriteOutcome, AppError> {
+    let (service, actor) = service_and_actor()?;
+    service.env_unset(&actor, key, base_version).await
+}
+
+/// The history (audit log), newest first.
+#[server(prefix = "/api", endpoint = "history", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn history(
+    agent: Option<String>,
+    provider: Option<String>,
+) -> Result<Vec<crate::views::HistoryEntry>, AppError> {
+    let (service, _) = service_and_actor()?;
+    service.history(agent, provider).await
+}

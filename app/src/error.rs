@@ -20,6 +20,20 @@ pub enum AppError {
     /// The request lacked this session's CSRF token (a page from before a new login).
     #[error("this page is out of date; reload it and try again")]
     StalePage,
+    /// A write refused for a reason the admin can fix (bad input, unknown profile, …); nothing
+    /// was changed. The text says what to do and never holds a secret.
+    #[error("{0}")]
+    Refused(String),
+    /// The store changed since the page read it; nothing was changed.
+    #[error("the store changed since this page was loaded; reload to see the current order, then repeat the change")]
+    Conflict {
+        /// provider → the stored order now.
+        current_orders: Vec<(String, Vec<String>)>,
+        version: String,
+    },
+    /// OpenClaw holds its lock (it is writing); nothing was changed.
+    #[error("OpenClaw is writing this store right now; try again in a moment")]
+    Busy,
     /// Something failed on the server; the log has the details.
     #[error("the panel hit an internal error; the server log has the details")]
     Internal,

@@ -14,6 +14,8 @@ pub const PLAIN_HTTP_META: &str = "panel-plain-http";
 #[derive(Debug, Clone)]
 pub struct AdminSession {
     pub csrf_token: String,
+    /// The client's address (behind a trusted proxy: the forwarded one), for the audit log.
+    pub client: String,
 }
 
 /// Facts about how this server is reached, provided as context to every render.

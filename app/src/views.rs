@@ -156,6 +156,9 @@ pub struct AgentView {
     pub state_path: String,
     pub migration_required: bool,
     pub providers: Vec<ProviderView>,
+    /// The store's version now: a write based on it is refused as a conflict if the store changed
+    /// in between.
+    pub version: String,
 }
 
 /// A file that could not be read, or was read with trouble.
@@ -198,4 +201,96 @@ pub struct Overview {
     pub agents: Vec<AgentView>,
     pub problems: Vec<ProblemView>,
     pub summary: Summary,
+}
+
+/// What kind of secret a paste stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PasteKind {
+    Token,
+    ApiKey,
+    /// An API key written to `<state>/.env` as the provider's `*_API_KEY` variable.
+    ApiKeyToEnv,
+}
+
+/// A paste from the page. The only type that carries a secret, and only towards the server.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct PasteRequest {
+    pub agent: Option<String>,
+    pub provider: String,
+    pub profile_id: Option<String>,
+    pub kind: PasteKind,
+    pub secret: String,
+    pub expires_in: Option<String>,
+    /// The hints shown were read and accepted: save anyway.
+    pub confirmed: bool,
+}
+
+impl std::fmt::Debug for PasteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasteRequest")
+            .field("agent", &self.agent)
+            .field("provider", &self.provider)
+            .field("profile_id", &self.profile_id)
+            .field("kind", &self.kind)
+            .field("secret", &"[REDACTED]")
+            .finish_non_exhaustive()
+    }
+}
+
+/// Something to look at before saving.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HintItem {
+    pub code: String,
+    pub message: String,
+}
+
+/// What a write did. Masked hints only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteOutcome {
+    pub agent: String,
+    pub changes: Vec<String>,
+    pub hints: Vec<HintItem>,
+    pub warnings: Vec<String>,
+    pub restart_gateway: bool,
+    pub restart_note: String,
+    pub version: String,
+    pub profile_id: Option<String>,
+    pub masked: Option<String>,
+}
+
+/// The answer to a paste: saved, or hints to confirm first (nothing written).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PasteOutcome {
+    Saved(WriteOutcome),
+    Confirm { profile_id: String, masked: String, hints: Vec<HintItem> },
+}
+
+/// A key in `<state>/.env`, masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvKeyView {
+    pub key: String,
+    pub masked: String,
+}
+
+/// `<state>/.env` as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvFileView {
+    pub path: String,
+    pub keys: Vec<EnvKeyView>,
+    pub version: String,
+}
+
+/// One line of the history (the audit log), newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub agent: String,
+    pub provider: Option<String>,
+    pub profile_id: Option<String>,
+    pub changes: Vec<String>,
+    pub ok: bool,
+    pub error: Option<String>,
 }

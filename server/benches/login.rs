@@ -53,6 +53,7 @@ async fn main() {
             location: StateLocation::in_dir(dir.path().join("state")),
             process_env: Default::default(),
             openclaw_version: None,
+            data_dir: None,
         }),
         options: http::site_options(dir.path().join("site"), bind),
         monitoring_token: SecretString::from("bench-token-bench-token-bench-tok"),

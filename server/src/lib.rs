@@ -1,7 +1,8 @@
 //! The server side of the panel as a library: the router factory, the command line and the demo
 //! state. `main.rs` only parses arguments and dispatches, so tests drive everything from here.
 
-pub mod audit;
+/// The audit log lives with the panel's services (the page's writes append to it too).
+pub use app::service::audit;
 pub mod auth;
 pub mod auth_cmd;
 pub mod cli;

@@ -17,6 +17,7 @@ pub fn panel_config(args: &StateArgs) -> PanelConfig {
         location,
         process_env: if args.no_process_env { Default::default() } else { openclaw_state::env::process_env() },
         openclaw_version: args.openclaw_version.clone(),
+        data_dir: None,
     }
 }
 
@@ -79,6 +80,7 @@ fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
             location: StateLocation::in_dir(&state_dir),
             process_env: Default::default(),
             openclaw_version: args.state.openclaw_version.clone(),
+            data_dir: None,
         };
         _demo_dir = Some(dir);
         config
@@ -152,7 +154,7 @@ fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
         data_dir.join(crate::data_dir::MONITORING_TOKEN_FILE).display()
     );
 
-    let service = PanelService::new(config);
+    let service = PanelService::new(PanelConfig { data_dir: Some(data_dir.clone()), ..config });
     let guard = crate::guard::GuardPolicy::for_bind(local, tls.is_some(), &args.allowed_hosts);
     let router = crate::http::router(crate::http::PanelApp {
         service,

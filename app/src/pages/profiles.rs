@@ -179,8 +179,18 @@ fn AgentFilter(agent_ids: Vec<String>, selected: Option<String>) -> impl IntoVie
 
 #[component]
 fn AgentSection(agent: AgentView) -> impl IntoView {
-    let AgentView { id, is_default, in_config, era, era_label, store_path, state_path, migration_required, providers } =
-        agent;
+    let AgentView {
+        id,
+        is_default,
+        in_config,
+        era,
+        era_label,
+        store_path,
+        state_path,
+        migration_required,
+        providers,
+        ..
+    } = agent;
     let title_id = format!("agent-{id}");
     let caption = format!("Credentials of agent {id}");
     let labelled_by = title_id.clone();

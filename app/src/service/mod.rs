@@ -1,8 +1,10 @@
 //! Server-side services behind the server functions (compiled only with `ssr`). A service is a
 //! plain type: tests call it without HTTP, and server functions stay thin wrappers around it.
 
+pub mod audit;
 mod overview;
 mod timefmt;
+mod writes;
 
 use std::sync::Arc;
 
@@ -23,6 +25,8 @@ pub struct PanelConfig {
     pub process_env: ProcessEnv,
     /// Take status rules from this OpenClaw version instead of what the state says.
     pub openclaw_version: Option<String>,
+    /// The panel's own data dir (the audit log); `None`: writes are not logged (tests only).
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 /// Reads OpenClaw's state and turns it into page data.
@@ -59,18 +63,32 @@ impl PanelService {
         })
     }
 
-    /// The profiles page, optionally filtered to one agent.
+    /// The profiles page, optionally filtered to one agent, with each store's version (for
+    /// writes based on it). All file and database reads run off the async executor.
     pub async fn overview(&self, agent: Option<String>) -> Result<Overview, AppError> {
         let agent = agent.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty());
         if let Some(id) = &agent {
             openclaw_state::ids::validate_agent_id(id).map_err(|_| AppError::BadAgentId(id.clone()))?;
         }
-        let snapshot = self.snapshot().await?;
-        if let Some(id) = &agent
-            && snapshot.agent(id).is_none()
-        {
-            return Err(AppError::UnknownAgent(id.clone()));
-        }
-        Ok(overview::build(&snapshot, agent.as_deref()))
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let snapshot = this.snapshot_blocking();
+            if let Some(id) = &agent
+                && snapshot.agent(id).is_none()
+            {
+                return Err(AppError::UnknownAgent(id.clone()));
+            }
+            let mut view = overview::build(&snapshot, agent.as_deref());
+            let writer = this.writer();
+            for agent in &mut view.agents {
+                agent.version = writer.version(Some(&agent.id)).unwrap_or_default();
+            }
+            Ok(view)
+        })
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "state read task failed");
+            AppError::Internal
+        })?
     }
 }

@@ -153,6 +153,8 @@ fn agent_view(snapshot: &StateSnapshot, agent: &AgentState) -> AgentView {
         state_path: loc.display(&agent.state_path),
         migration_required: agent.migration_required,
         providers,
+        // Filled in by the service, which can read the store's version.
+        version: String::new(),
     }
 }
 

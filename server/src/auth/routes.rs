@@ -306,7 +306,12 @@ pub async fn require_session(
             return server_fn_refusal(StatusCode::FORBIDDEN, AppError::StalePage);
         }
     }
-    request.extensions_mut().insert(AdminSession { csrf_token: data.csrf });
+    let client = auth
+        .clients()
+        .resolve(peer(&request), request.headers())
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(|| "unknown".to_owned());
+    request.extensions_mut().insert(AdminSession { csrf_token: data.csrf, client });
     next.run(request).await
 }
 

@@ -105,6 +105,7 @@ impl Panel {
             location: StateLocation::in_dir(state),
             process_env: Default::default(),
             openclaw_version: None,
+            data_dir: Some(dir.path().join("panel-data")),
         });
         let bind = SocketAddr::from(([127, 0, 0, 1], PORT));
         let router = http::router(http::PanelApp {

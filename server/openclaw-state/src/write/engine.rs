@@ -116,6 +116,26 @@ impl From<Hint> for HintView {
     }
 }
 
+/// What a paste would write, for the page to show before the save. No secret.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PastePreview {
+    pub agent: String,
+    pub profile_id: String,
+    pub masked: String,
+    pub expires: Option<i64>,
+    pub hints: Vec<HintView>,
+}
+
+struct PreparedPaste {
+    provider: String,
+    id: String,
+    prepared: normalize::NormalizedSecret,
+    expires: Option<i64>,
+    target: Target,
+    hints: Vec<Hint>,
+}
+
 /// Where an agent's store and state live.
 #[derive(Debug, Clone)]
 enum Backing {
@@ -362,7 +382,25 @@ impl Writer {
                 message: "the shared database does not exist; run OpenClaw once (e.g. `openclaw models status`)".into(),
             });
         }
-        ensure_agent_db(state_db, &target.agent)?;
+        if !state_db.is_file() {
+            // Decide before creating anything: a refused change, or one that changes nothing,
+            // must not leave a new agent database behind.
+            let (p_text, _) = read_sqlite_rows(store, state_db)?;
+            let found = hash_of(&[p_text.as_deref(), None]);
+            let parsed = p_text
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(|e| WriteError::Corrupt { path: store.db().to_owned(), message: e.to_string() })?;
+            let mut docs = StoreDocs::new(parsed, None, true);
+            check_version(expected, &found, &docs)?;
+            let before = docs.clone();
+            let changes = edit(&mut docs)?;
+            if docs == before {
+                return Ok((changes, Vec::new(), found));
+            }
+            ensure_agent_db(state_db, &target.agent)?;
+        }
         let mut conn = open_rw(store.db())?;
         let same_db = store.db() == state_db;
         if !same_db {
@@ -490,9 +528,9 @@ impl Writer {
         }
     }
 
-    /// `paste-token` / `paste-api-key` into the store.
-    #[allow(clippy::too_many_arguments)]
-    pub fn paste(
+    /// Everything a paste checks, without writing: the profile id it would write, the masked
+    /// secret, the expiry and the hints (for a page that shows them before the save).
+    pub fn preview_paste(
         &self,
         agent: Option<&str>,
         provider: &str,
@@ -500,9 +538,26 @@ impl Writer {
         kind: SecretKind,
         raw_secret: &SecretString,
         expires_in: Option<&str>,
-        strict: bool,
-        expected: Option<&str>,
-    ) -> Result<WriteReport, WriteError> {
+    ) -> Result<PastePreview, WriteError> {
+        let p = self.prepare_paste(agent, provider, profile_id, kind, raw_secret, expires_in)?;
+        Ok(PastePreview {
+            agent: p.target.agent.clone(),
+            profile_id: p.id,
+            masked: masked(p.prepared.value.expose_secret()),
+            expires: p.expires,
+            hints: p.hints.into_iter().map(HintView::from).collect(),
+        })
+    }
+
+    fn prepare_paste(
+        &self,
+        agent: Option<&str>,
+        provider: &str,
+        profile_id: Option<&str>,
+        kind: SecretKind,
+        raw_secret: &SecretString,
+        expires_in: Option<&str>,
+    ) -> Result<PreparedPaste, WriteError> {
         let provider = crate::providers::normalize_provider(provider);
         if provider.is_empty() {
             return Err(InputError::EmptyProvider.into());
@@ -526,6 +581,24 @@ impl Writer {
                 hints.push(Hint::SameSecretAs { profile_id: other.id.clone() });
             }
         }
+        Ok(PreparedPaste { provider, id, prepared, expires, target, hints })
+    }
+
+    /// `paste-token` / `paste-api-key` into the store.
+    #[allow(clippy::too_many_arguments)]
+    pub fn paste(
+        &self,
+        agent: Option<&str>,
+        provider: &str,
+        profile_id: Option<&str>,
+        kind: SecretKind,
+        raw_secret: &SecretString,
+        expires_in: Option<&str>,
+        strict: bool,
+        expected: Option<&str>,
+    ) -> Result<WriteReport, WriteError> {
+        let PreparedPaste { provider, id, prepared, expires, target, hints } =
+            self.prepare_paste(agent, provider, profile_id, kind, raw_secret, expires_in)?;
         if strict && let Some(h) = hints.iter().find(|h| !matches!(h, Hint::ClaudeCodeOnly)) {
             return Err(InputError::Strict(h.message()).into());
         }

@@ -1,4 +1,5 @@
-//! The audit log: every change to OpenClaw's credentials, from the command line or the panel,
+//! The audit log: every change to OpenClaw's credentials, from the command line or the panel
+//! (shared by both: the CLI in the server crate appends to it too),
 //! as one JSON line in `<data-dir>/audit.jsonl` (0600): when, who (CLI user or panel client
 //! address), what, the masked hint. Never a secret. Rotated by size: `audit.jsonl.1` … `.3`.
 
@@ -56,7 +57,7 @@ impl AuditLog {
     /// Appends one entry (one `write` of one line, so concurrent writers do not interleave).
     pub fn append(&self, entry: &AuditEntry) -> io::Result<()> {
         if let Some(dir) = self.path.parent() {
-            crate::private_fs::create_dir(dir)?;
+            openclaw_state::write::atomic::create_private_dir(dir)?;
         }
         if std::fs::metadata(&self.path).is_ok_and(|m| m.len() >= ROTATE_BYTES) {
             self.rotate()?;

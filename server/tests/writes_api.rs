@@ -1,0 +1,249 @@
+//! The write server functions through the router (no browser): each needs a session and the CSRF
+//! token; bad input gets a clear message and changes nothing on disk; a good call changes what it
+//! says, returns no secret, and shows in the history with the client's address.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{Panel, Reply};
+use serde_json::{Value, json};
+
+const TOKEN: &str = "sk-ant-oat01-APIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPI-NEWTOKEN";
+
+async fn call_json(panel: &mut Panel, endpoint: &str, body: Value) -> Reply {
+    let mut request = Request::post(format!("/api/{endpoint}"))
+        .header("sec-fetch-site", "same-origin")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, "application/json");
+    if let Some(csrf) = &panel.csrf {
+        request = request.header("x-csrf-token", csrf);
+    }
+    panel.send(request.body(Body::from(body.to_string())).unwrap()).await
+}
+
+/// Every file under a dir with its bytes; an SQLite database by its rows (any connection may
+/// checkpoint a WAL into the main file without changing a row), its `-wal`/`-shm` files skipped.
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.to_string_lossy().into_owned();
+            if p.is_dir() {
+                stack.push(p);
+            } else if name.ends_with(".sqlite") {
+                out.push((p.clone(), sqlite_rows(&p).into_bytes()));
+            } else if !name.ends_with("-wal") && !name.ends_with("-shm") {
+                out.push((p.clone(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn sqlite_rows(path: &Path) -> String {
+    let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let mut out = String::new();
+    for (table, key, value) in [
+        ("auth_profile_store", "store_key", "store_json"),
+        ("auth_profile_state", "state_key", "state_json"),
+        ("config_machine_state", "state_key", "value_json"),
+    ] {
+        let Ok(mut stmt) = conn.prepare(&format!("SELECT {key}, {value} FROM {table} ORDER BY {key}")) else {
+            continue;
+        };
+        let rows = stmt
+            .query_map([], |r| Ok(format!("{table} {}={}\n", r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .unwrap();
+        for row in rows {
+            out.push_str(&row.unwrap());
+        }
+    }
+    out
+}
+
+fn calls() -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "paste",
+            json!({"request": {"agent": "main", "provider": "anthropic", "profile_id": null, "kind": "token", "secret": TOKEN, "expires_in": "30d", "confirmed": true}}),
+        ),
+        (
+            "order-set",
+            json!({"agent": "main", "provider": "anthropic", "ids": ["anthropic:manual"], "base_version": null}),
+        ),
+        ("order-clear", json!({"agent": "main", "provider": "anthropic", "base_version": null})),
+        ("remove", json!({"agent": "main", "profile_id": "anthropic:manual", "base_version": null})),
+        ("clear-cooldown", json!({"agent": "main", "profile_id": "anthropic:default"})),
+        ("env", json!({})),
+        ("env-set", json!({"key": "GROQ_API_KEY", "value": "gsk_APIAPIAPIAPI0001", "base_version": null})),
+        ("env-unset", json!({"key": "OPENAI_API_KEY", "base_version": null})),
+        ("history", json!({"agent": null, "provider": null})),
+    ]
+}
+
+#[tokio::test]
+async fn every_write_needs_a_session_and_the_csrf_token() {
+    let mut panel = Panel::build(true, |_| {});
+    let before = tree(&panel.state_dir());
+    for (endpoint, body) in calls() {
+        let reply = call_json(&mut panel, endpoint, body).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{endpoint} without a session: {}", reply.body);
+    }
+    panel.login(common::PASSWORD).await.assert_status(StatusCode::OK);
+    let csrf = panel.csrf.take();
+    for (endpoint, body) in calls() {
+        let reply = call_json(&mut panel, endpoint, body).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{endpoint} without the CSRF token: {}", reply.body);
+    }
+    assert_eq!(tree(&panel.state_dir()), before, "nothing changed on disk");
+    panel.csrf = csrf;
+    for (endpoint, body) in calls() {
+        let reply = call_json(&mut panel, endpoint, body).await;
+        assert_eq!(reply.status, StatusCode::OK, "{endpoint}: {}", reply.body);
+        assert!(
+            !reply.body.contains(TOKEN) && !reply.body.contains("gsk_APIAPIAPIAPI0001"),
+            "{endpoint} returned a secret"
+        );
+        common::assert_no_secret(&reply.body);
+    }
+}
+
+#[tokio::test]
+async fn bad_input_is_explained_and_changes_nothing() {
+    let mut panel = Panel::logged_in().await;
+    let before = tree(&panel.state_dir());
+    let cases = vec![
+        (
+            "paste",
+            json!({"request": {"agent": "main", "provider": "anthropic", "profile_id": null, "kind": "token", "secret": "sk-ant-oat01-short", "expires_in": null, "confirmed": true}}),
+            "too short",
+        ),
+        (
+            "paste",
+            json!({"request": {"agent": "../../etc", "provider": "anthropic", "profile_id": null, "kind": "token", "secret": TOKEN, "expires_in": null, "confirmed": true}}),
+            "not valid",
+        ),
+        (
+            "paste",
+            json!({"request": {"agent": "main", "provider": "anthropic", "profile_id": "anthropic:a/../b", "kind": "token", "secret": TOKEN, "expires_in": null, "confirmed": true}}),
+            "not valid",
+        ),
+        (
+            "paste",
+            json!({"request": {"agent": "main", "provider": "anthropic", "profile_id": null, "kind": "token", "secret": TOKEN, "expires_in": "someday", "confirmed": true}}),
+            "invalid duration",
+        ),
+        (
+            "order-set",
+            json!({"agent": "main", "provider": "anthropic", "ids": ["anthropic:nope"], "base_version": null}),
+            "no profile",
+        ),
+        (
+            "order-set",
+            json!({"agent": "main", "provider": "anthropic", "ids": ["anthropic:manual"], "base_version": "0000000000000000"}),
+            "changed since",
+        ),
+        ("remove", json!({"agent": "main", "profile_id": "anthropic:nope", "base_version": null}), "no profile"),
+        ("env-set", json!({"key": "BAD-KEY", "value": "x", "base_version": null}), "not a valid variable name"),
+        ("env-set", json!({"key": "OK_KEY", "value": "a\nb", "base_version": null}), "line break"),
+    ];
+    for (endpoint, body, expected) in cases {
+        let reply = call_json(&mut panel, endpoint, body).await;
+        assert!(reply.status.is_client_error() || reply.status.is_server_error(), "{endpoint}: {}", reply.body);
+        let error: app::error::AppError =
+            serde_json::from_str(&reply.body).unwrap_or_else(|e| panic!("{endpoint}: {e}: {}", reply.body));
+        assert!(error.to_string().contains(expected), "{endpoint}: {error}");
+        assert!(!reply.body.contains(TOKEN));
+    }
+    let after = tree(&panel.state_dir());
+    let changed: Vec<String> = after
+        .iter()
+        .filter(|entry| !before.contains(entry))
+        .map(|(p, _)| p.display().to_string())
+        .chain(before.iter().filter(|entry| !after.contains(entry)).map(|(p, _)| format!("gone: {}", p.display())))
+        .collect();
+    for (p, bytes) in &after {
+        if let Some((_, old)) = before.iter().find(|(q, _)| q == p)
+            && old != bytes
+        {
+            eprintln!(
+                "{}:\nBEFORE {}\nAFTER  {}",
+                p.display(),
+                String::from_utf8_lossy(old),
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+    assert!(changed.is_empty(), "refused writes changed {changed:?}");
+}
+
+#[tokio::test]
+async fn a_paste_with_hints_asks_first_then_saves_and_shows_in_history() {
+    let mut panel = Panel::logged_in().await;
+    let before = tree(&panel.state_dir());
+    // A setup token pasted as an API key: hints come back, nothing is written.
+    let request = json!({"request": {"agent": "main", "provider": "anthropic", "profile_id": "anthropic:key", "kind": "api_key", "secret": TOKEN, "expires_in": null, "confirmed": false}});
+    let reply = call_json(&mut panel, "paste", request.clone()).await;
+    reply.assert_status(StatusCode::OK);
+    let outcome: app::views::PasteOutcome = serde_json::from_str(&reply.body).unwrap();
+    match &outcome {
+        app::views::PasteOutcome::Confirm { profile_id, masked, hints } => {
+            assert_eq!(profile_id, "anthropic:key");
+            assert_eq!(masked, "sk-ant-o...NEWTOKEN");
+            assert!(hints.iter().any(|h| h.code == "setup-token-as-api-key"), "{hints:?}");
+        }
+        other => panic!("expected hints first: {other:?}"),
+    }
+    assert_eq!(tree(&panel.state_dir()), before, "nothing written before the confirmation");
+
+    // Confirmed: saved.
+    let mut confirmed = request;
+    confirmed["request"]["confirmed"] = json!(true);
+    let reply = call_json(&mut panel, "paste", confirmed).await;
+    reply.assert_status(StatusCode::OK);
+    let outcome: app::views::PasteOutcome = serde_json::from_str(&reply.body).unwrap();
+    let app::views::PasteOutcome::Saved(saved) = outcome else { panic!("not saved") };
+    assert_eq!(saved.profile_id.as_deref(), Some("anthropic:key"));
+    assert!(saved.changes.iter().any(|c| c.contains("anthropic:key")));
+
+    // The order editor's conflict: based on an old version.
+    let overview = panel.call("overview", "agent=main").await;
+    let overview: app::views::Overview = serde_json::from_str(&overview.body).unwrap();
+    let version = overview.agents[0].version.clone();
+    assert!(!version.is_empty());
+    call_json(&mut panel, "order-set", json!({"agent": "main", "provider": "anthropic", "ids": ["anthropic:key", "anthropic:manual"], "base_version": version})).await.assert_status(StatusCode::OK);
+    let reply = call_json(
+        &mut panel,
+        "order-set",
+        json!({"agent": "main", "provider": "anthropic", "ids": ["anthropic:manual"], "base_version": version}),
+    )
+    .await;
+    let error: app::error::AppError = serde_json::from_str(&reply.body).unwrap();
+    match error {
+        app::error::AppError::Conflict { current_orders, .. } => {
+            assert!(
+                current_orders.contains(&(
+                    "anthropic".to_owned(),
+                    vec!["anthropic:key".to_owned(), "anthropic:manual".to_owned()]
+                ))
+            );
+        }
+        other => panic!("{other}"),
+    }
+
+    let reply = call_json(&mut panel, "history", json!({"agent": "main", "provider": "anthropic"})).await;
+    let history: Vec<app::views::HistoryEntry> = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(history[0].action, "order-set");
+    assert!(!history[0].ok, "the refused conflict is recorded");
+    assert!(
+        history.iter().any(|e| e.action == "paste-api-key" && e.ok && e.actor == "panel:192.0.2.10"),
+        "{history:?}"
+    );
+    assert!(!reply.body.contains(TOKEN));
+}
