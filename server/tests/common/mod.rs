@@ -202,7 +202,13 @@ impl Panel {
             .nth(1)
             .and_then(|rest| rest.split('"').next())
             .map(str::to_owned);
-        assert!(self.csrf.is_some(), "the page of a logged-in admin carries the CSRF token");
+        assert!(
+            self.csrf.is_some(),
+            "the page of a logged-in admin carries the CSRF token; got {} {:?}: {}",
+            page.status,
+            page.location(),
+            page.body.chars().take(400).collect::<String>()
+        );
     }
 
     /// A server-function call as the hydrated page makes it (same origin, CSRF header).

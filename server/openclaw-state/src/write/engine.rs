@@ -282,8 +282,13 @@ impl Writer {
 
     /// The version of an agent's store and state now (what a later write can be based on).
     pub fn version(&self, agent: Option<&str>) -> Result<String, WriteError> {
-        let snapshot = self.snapshot();
-        let (target, _) = self.target(&snapshot, agent)?;
+        self.version_in(&self.snapshot(), agent)
+    }
+
+    /// The same, for an agent of a snapshot already read (a page showing every agent reads the
+    /// state once, then only each store's bytes).
+    pub fn version_in(&self, snapshot: &StateSnapshot, agent: Option<&str>) -> Result<String, WriteError> {
+        let (target, _) = self.target(snapshot, agent)?;
         match &target.backing {
             Backing::Json { profiles, state } => {
                 let p = read_json_file(profiles)?.map(|(t, _)| t);
