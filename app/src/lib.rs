@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
                 {csrf.clone().map(|token| view! {
                     <nav aria-label="Main">
                         <a href="/">"Profiles"</a>
+                        <a href="/history">"History"</a>
                     </nav>
                     <form class="logout" method="post" action="/logout">
                         <input type="hidden" name="csrf" value=token />
@@ -115,6 +116,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <pages::NotFound /> }>
                     // Async: the whole table is in the first HTML, so the page reads with JavaScript off.
                     <Route path=path!("/") view=pages::ProfilesPage ssr=SsrMode::Async />
+                    <Route path=path!("/history") view=pages::HistoryPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=pages::LoginPage />
                     <Route path=path!("/setup") view=pages::SetupPage />
                 </Routes>

@@ -1,6 +1,7 @@
 import { test, expect, type Page, type Response } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { PASSWORD } from './helpers';
 
 // Every full secret in the demo state (server/src/demo.rs). None may reach the browser.
@@ -149,4 +150,24 @@ test('screenshots: wide and phone, light and dark', async ({ browser }) => {
       await context.close();
     }
   }
+});
+
+test('history lists a change made with the command line, newest first, filterable', async ({ page }) => {
+  const root = path.join(__dirname, '..', '..');
+  const bin = path.join(root, process.env.PANEL_BIN ?? 'target/debug/openclaw-auth-panel');
+  const tmp = path.join(__dirname, '..', '.tmp', 'http');
+  execFileSync(bin, ['auth', 'order', 'set', '--provider', 'anthropic', '--agent', 'main', 'anthropic:manual',
+    '--state-dir', path.join(tmp, 'state', '.openclaw'), '--data-dir', path.join(tmp, 'data')], { stdio: 'pipe' });
+  await page.goto('/history');
+  await expect(page.getByRole('heading', { name: 'History' })).toBeVisible();
+  const row = page.locator('tr.history-row[data-action="order-set"]').first();
+  await expect(row).toContainText('cli:');
+  await expect(row).toContainText('stored order of anthropic = [anthropic:manual]');
+  await page.locator('#history-provider').fill('openai');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page).toHaveURL(/provider=openai/);
+  await expect(page.locator('tr.history-row[data-action="order-set"]')).toHaveCount(0);
+  fs.mkdirSync(shotDir, { recursive: true });
+  await page.goto('/history');
+  await page.screenshot({ path: path.join(shotDir, 'history-wide-light.png') });
 });

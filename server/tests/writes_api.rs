@@ -247,3 +247,34 @@ async fn a_paste_with_hints_asks_first_then_saves_and_shows_in_history() {
     );
     assert!(!reply.body.contains(TOKEN));
 }
+
+#[tokio::test]
+async fn the_history_page_lists_changes_newest_first_and_filters() {
+    let mut panel = Panel::logged_in().await;
+    let page = panel.get("/history").await;
+    page.assert_status(StatusCode::OK);
+    assert!(page.body.contains("No changes yet"), "{}", page.body);
+    call_json(
+        &mut panel,
+        "order-set",
+        json!({"agent": "main", "provider": "anthropic", "ids": ["anthropic:manual"], "base_version": null}),
+    )
+    .await
+    .assert_status(StatusCode::OK);
+    let paste = json!({"request": {"agent": "main", "provider": "openai", "profile_id": null, "kind": "api_key", "secret": "sk-proj-HISTORYHISTORY-0001", "expires_in": null, "confirmed": true}});
+    call_json(&mut panel, "paste", paste).await.assert_status(StatusCode::OK);
+    let page = panel.get("/history").await;
+    let order_at = page.body.find("data-action=\"order-set\"").expect("order-set row");
+    let paste_at = page.body.find("data-action=\"paste-api-key\"").expect("paste row");
+    assert!(paste_at < order_at, "newest first");
+    assert!(page.body.contains("panel:192.0.2.10"));
+    assert!(page.body.contains("sk-proj-...ORY-0001"), "the masked hint");
+    assert!(!page.body.contains("sk-proj-HISTORYHISTORY-0001"), "never the secret");
+    let filtered = panel.get("/history?provider=anthropic").await;
+    assert!(
+        filtered.body.contains("data-action=\"order-set\"") && !filtered.body.contains("data-action=\"paste-api-key\"")
+    );
+    assert_eq!(panel.get("/history").await.status, StatusCode::OK);
+    panel.cookie = None;
+    assert_eq!(panel.get("/history").await.location(), Some("/login"), "needs a session");
+}

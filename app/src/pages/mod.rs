@@ -1,10 +1,12 @@
 //! One module per page.
 
+mod history;
 mod login;
 mod not_found;
 mod profiles;
 mod setup;
 
+pub use history::HistoryPage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use profiles::ProfilesPage;
