@@ -160,6 +160,7 @@ test('history lists a change made with the command line, newest first, filterabl
     '--state-dir', path.join(tmp, 'state', '.openclaw'), '--data-dir', path.join(tmp, 'data')], { stdio: 'pipe' });
   await page.goto('/history');
   await expect(page.getByRole('heading', { name: 'History' })).toBeVisible();
+  // Typing before hydration finishes must not be lost either; no wait on purpose.
   const row = page.locator('tr.history-row[data-action="order-set"]').first();
   await expect(row).toContainText('cli:');
   await expect(row).toContainText('stored order of anthropic = [anthropic:manual]');

@@ -17,6 +17,12 @@ pub fn HistoryPage() -> impl IntoView {
         (get("agent"), get("provider"))
     };
     let data = Resource::new(filter, |(agent, provider)| history(agent, provider));
+    // The fields start with the filter in the address and are the admin's afterwards: a reactive
+    // value would overwrite what was typed before the page finished hydrating.
+    let (agent_now, provider_now) = {
+        let (a, p) = untrack(filter);
+        (a.unwrap_or_default(), p.unwrap_or_default())
+    };
     view! {
         <section class="page-head">
             <h1>"History"</h1>
@@ -27,9 +33,9 @@ pub fn HistoryPage() -> impl IntoView {
             </p>
             <Form method="GET" action="/history" attr:class="filter">
                 <label for="history-agent">"Agent"</label>
-                <input id="history-agent" name="agent" type="text" prop:value=move || filter().0.unwrap_or_default() />
+                <input id="history-agent" name="agent" type="text" value=agent_now />
                 <label for="history-provider">"Provider"</label>
-                <input id="history-provider" name="provider" type="text" prop:value=move || filter().1.unwrap_or_default() />
+                <input id="history-provider" name="provider" type="text" value=provider_now />
                 <button type="submit">"Filter"</button>
                 <a href="/history">"All"</a>
             </Form>
