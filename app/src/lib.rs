@@ -2,12 +2,14 @@
 //! shared by server and browser. Compiled twice: with `ssr` into the server (where
 //! [`service`] reads OpenClaw's state) and with `hydrate` into the browser's wasm.
 
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 pub mod api;
 pub mod client;
 pub mod components;
+pub mod dom;
 pub mod error;
+pub mod page_state;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -93,6 +95,7 @@ pub fn App() -> impl IntoView {
                 {csrf.clone().map(|token| view! {
                     <nav aria-label="Main">
                         <a href="/">"Profiles"</a>
+                        <a href="/env">".env keys"</a>
                         <a href="/history">"History"</a>
                     </nav>
                     <form class="logout" method="post" action="/logout">
@@ -116,6 +119,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <pages::NotFound /> }>
                     // Async: the whole table is in the first HTML, so the page reads with JavaScript off.
                     <Route path=path!("/") view=pages::ProfilesPage ssr=SsrMode::Async />
+                    <Route path=path!("/env") view=pages::EnvKeysPage ssr=SsrMode::Async />
                     <Route path=path!("/history") view=pages::HistoryPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=pages::LoginPage />
                     <Route path=path!("/setup") view=pages::SetupPage />

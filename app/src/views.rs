@@ -125,6 +125,8 @@ pub struct ProfileView {
     pub pin_command: Option<String>,
     /// Why OpenClaw would skip it when choosing (ineligible, config mode mismatch...).
     pub skipped_because: Option<String>,
+    /// `openclaw.json` has an `auth.profiles` entry for it (a removal deletes that entry too).
+    pub in_config: bool,
 }
 
 /// All credentials of one provider for one agent.
@@ -201,6 +203,9 @@ pub struct Overview {
     pub agents: Vec<AgentView>,
     pub problems: Vec<ProblemView>,
     pub summary: Summary,
+    /// Provider ids for the paste form's suggestions: OpenClaw's known providers and every one in
+    /// the state.
+    pub known_providers: Vec<String>,
 }
 
 /// What kind of secret a paste stores.
@@ -221,6 +226,8 @@ pub struct PasteRequest {
     pub profile_id: Option<String>,
     pub kind: PasteKind,
     pub secret: String,
+    /// `30d`, `12h`, `1h30m` (a bare number is days), or a date (`2027-01-31`, UTC end of day) or
+    /// date and time (RFC 3339); only for tokens.
     pub expires_in: Option<String>,
     /// The hints shown were read and accepted: save anyway.
     pub confirmed: bool,
@@ -257,6 +264,13 @@ pub struct WriteOutcome {
     pub version: String,
     pub profile_id: Option<String>,
     pub masked: Option<String>,
+    /// The provider the change was about, when one.
+    pub provider: Option<String>,
+    /// What OpenClaw tries first for that provider after the change (`env: VAR` for an
+    /// environment key); `None` when nothing is usable or no provider was involved.
+    pub next: Option<String>,
+    /// `/model …@<profileId>` for the saved profile.
+    pub pin_command: Option<String>,
 }
 
 /// The answer to a paste: saved, or hints to confirm first (nothing written).

@@ -94,17 +94,7 @@ fn finish(args: &WriteArgs, action: &str, provider: Option<&str>, result: Result
                     println!("{}", report.restart_note);
                 }
             }
-            let entry = AuditEntry {
-                at: openclaw_state::write::time::iso_millis(openclaw_state::write::time::now_ms()),
-                actor: actor(),
-                action: action.to_owned(),
-                agent: report.agent.clone(),
-                provider: provider.map(str::to_owned),
-                profile_id: report.profile_id.clone(),
-                changes: report.changes.clone(),
-                ok: true,
-                error: None,
-            };
+            let entry = AuditEntry::done(&actor(), action, provider, &report);
             (entry, ExitCode::SUCCESS)
         }
         Err(error) => {
@@ -116,17 +106,7 @@ fn finish(args: &WriteArgs, action: &str, provider: Option<&str>, result: Result
                 println!("{}", serde_json::to_string_pretty(&body).unwrap_or_default());
             }
             eprintln!("openclaw-auth-panel: {error}");
-            let entry = AuditEntry {
-                at: openclaw_state::write::time::iso_millis(openclaw_state::write::time::now_ms()),
-                actor: actor(),
-                action: action.to_owned(),
-                agent: String::new(),
-                provider: provider.map(str::to_owned),
-                profile_id: None,
-                changes: Vec::new(),
-                ok: false,
-                error: Some(error.to_string()),
-            };
+            let entry = AuditEntry::refused(&actor(), action, "", provider, error.to_string());
             (entry, ExitCode::FAILURE)
         }
     };

@@ -1,6 +1,9 @@
 //! The server side of the panel as a library: the router factory, the command line and the demo
 //! state. `main.rs` only parses arguments and dispatches, so tests drive everything from here.
 
+// Leptos views are deeply nested types; the paste form and the profiles table exceed the default.
+#![recursion_limit = "512"]
+
 /// The audit log lives with the panel's services (the page's writes append to it too).
 pub use app::service::audit;
 pub mod auth;

@@ -1,7 +1,15 @@
-//! Small reusable pieces of the UI.
+//! Reusable pieces of the UI.
 
+mod confirm_dialog;
 mod copy_button;
+mod notice;
+mod order_editor;
+mod paste_form;
 mod status_badge;
 
+pub use confirm_dialog::ConfirmDialog;
 pub use copy_button::CopyButton;
+pub use notice::NoticeBar;
+pub use order_editor::{OrderDraft, OrderEditor, OrderLock};
+pub use paste_form::PasteForm;
 pub use status_badge::{KindBadge, StatusBadge};

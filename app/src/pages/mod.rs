@@ -1,11 +1,13 @@
 //! One module per page.
 
+mod env_keys;
 mod history;
 mod login;
 mod not_found;
 mod profiles;
 mod setup;
 
+pub use env_keys::EnvKeysPage;
 pub use history::HistoryPage;
 pub use login::LoginPage;
 pub use not_found::NotFound;

@@ -6,24 +6,32 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::get_overview;
-use crate::components::{CopyButton, KindBadge, StatusBadge};
+use crate::components::{
+    ConfirmDialog, CopyButton, KindBadge, NoticeBar, OrderDraft, OrderEditor, OrderLock, PasteForm, StatusBadge,
+};
 use crate::error::AppError;
-use crate::views::{AgentView, Overview, ProblemView, ProfileView, ProviderView, Summary};
+use crate::page_state::{ConfirmAction, ConfirmRequest, Notice, PageState, PastePrefill, spawn_call};
+use crate::views::{AgentView, Overview, ProblemView, ProfileView, ProviderView, SourceKind, Summary};
 
 #[component]
 pub fn ProfilesPage() -> impl IntoView {
+    let state = PageState::provide();
     let query = use_query_map();
     let agent = move || query.read().get("agent").filter(|a| !a.is_empty());
-    let data = Resource::new(agent, get_overview);
+    // Read again after every change (`tick`), so the page shows what is on disk.
+    let data = Resource::new(move || (agent(), state.tick.get()), |(agent, _)| get_overview(agent));
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Reading OpenClaw's state…"</p> }>
+        // A transition keeps the current table on screen while the state is read again.
+        <Transition fallback=|| view! { <p class="loading">"Reading OpenClaw's state…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(overview) => view! { <OverviewView overview /> }.into_any(),
                     Err(error) => view! { <ErrorCard error /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
+        <NoticeBar />
+        <ConfirmDialog />
     }
 }
 
@@ -58,10 +66,23 @@ fn OverviewView(overview: Overview) -> impl IntoView {
         agents,
         problems,
         summary,
+        known_providers,
     } = overview;
+    let state = PageState::get();
+    let default_agent = selected_agent
+        .clone()
+        .or_else(|| agents.iter().find(|a| a.is_default).map(|a| a.id.clone()))
+        .or_else(|| agent_ids.first().cloned())
+        .unwrap_or_else(|| "main".to_owned());
+    let existing: Vec<(String, String)> = agents
+        .iter()
+        .flat_map(|a| a.providers.iter().flat_map(|p| &p.profiles).map(|p| (a.id.clone(), p.id.clone())))
+        .collect();
+    let paste_agents = agent_ids.clone();
+    let paste_default = default_agent.clone();
     let rules_title = rules_reason.clone();
     let config_note = if config_found { config_path.clone() } else { format!("{config_path} (not found)") };
-    view! {
+    let head = view! {
         <section class="page-head">
             <h1>"Auth profiles"</h1>
             <dl class="facts">
@@ -72,6 +93,43 @@ fn OverviewView(overview: Overview) -> impl IntoView {
             </dl>
         </section>
         {(!problems.is_empty()).then(|| view! { <Problems problems /> })}
+    }
+    .into_any();
+    let toolbar = view! {
+        <div class="toolbar">
+            <button
+                type="button"
+                class="primary"
+                id="add-credential"
+                aria-expanded=move || state.paste.get().is_some().to_string()
+                on:click=move |_| {
+                    state.paste.set(Some(PastePrefill { agent: None, ..PastePrefill::default() }));
+                    crate::dom::focus_later("#paste-provider".to_owned());
+                }
+            >
+                "Add a credential"
+            </button>
+        </div>
+    }
+    .into_any();
+    let paste = move || {
+        state.paste.get().map(|prefill| {
+            view! {
+                <PasteForm
+                    prefill
+                    agent_ids=paste_agents.clone()
+                    default_agent=paste_default.clone()
+                    known_providers=known_providers.clone()
+                    existing=existing.clone()
+                />
+            }
+            .into_any()
+        })
+    };
+    view! {
+        {head}
+        {toolbar}
+        {paste}
         {if state_found {
             view! {
                 <SummaryLine summary />
@@ -189,6 +247,7 @@ fn AgentSection(agent: AgentView) -> impl IntoView {
         state_path,
         migration_required,
         providers,
+        version,
         ..
     } = agent;
     let title_id = format!("agent-{id}");
@@ -234,9 +293,13 @@ fn AgentSection(agent: AgentView) -> impl IntoView {
                                     <th scope="col">"Cooldown"</th>
                                     <th scope="col">"Order"</th>
                                     <th scope="col">"Pin for one session"</th>
+                                    <th scope="col">"Actions"</th>
                                 </tr>
                             </thead>
-                            {providers.into_iter().map(|p| view! { <ProviderRows provider=p /> }).collect_view()}
+                            {providers.into_iter().map(|p| {
+                                let scope = RowScope { agent: id.clone(), version: version.clone(), migration_required };
+                                view! { <ProviderRows provider=p scope /> }
+                            }).collect_view()}
                         </table>
                     </div>
                 }.into_any()
@@ -249,8 +312,51 @@ fn state_path_differs(state_path: &str) -> bool {
     !state_path.ends_with("auth-profiles.json")
 }
 
+/// The agent a table row belongs to, and the store version the page read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RowScope {
+    agent: String,
+    version: String,
+    migration_required: bool,
+}
+
+/// Credentials the agent's stores hold (what an order may name and what the row actions change).
+fn is_stored(kind: SourceKind) -> bool {
+    matches!(kind, SourceKind::Store | SourceKind::Shared | SourceKind::Inherited)
+}
+
+/// The order editor's starting point for a provider.
+fn order_draft(view: &ProviderView, scope: &RowScope) -> OrderDraft {
+    let stored: Vec<String> = view.profiles.iter().filter(|p| is_stored(p.source.kind)).map(|p| p.id.clone()).collect();
+    let (items, lock) = match (&view.stored_order, &view.config_order) {
+        (Some(order), _) => (order.clone(), None),
+        (None, Some(config)) => (config.clone(), Some(OrderLock::ConfigDecides(config.clone()))),
+        // No order: start from the order OpenClaw uses now, then the profiles it skips.
+        (None, None) => {
+            let mut items: Vec<String> =
+                view.effective_order.iter().filter(|id| stored.contains(id)).cloned().collect();
+            items.extend(stored.iter().filter(|id| !items.contains(id)).cloned().collect::<Vec<_>>());
+            (items, None)
+        }
+    };
+    let lock = if scope.migration_required { Some(OrderLock::MigrationRequired) } else { lock };
+    OrderDraft {
+        agent: scope.agent.clone(),
+        provider: view.provider.clone(),
+        version: scope.version.clone(),
+        not_stored: items.iter().filter(|id| !stored.contains(id)).cloned().collect(),
+        others: stored.iter().filter(|id| !items.contains(id)).cloned().collect(),
+        items,
+        has_stored_order: view.stored_order.is_some(),
+        lock,
+    }
+}
+
 #[component]
-fn ProviderRows(provider: ProviderView) -> impl IntoView {
+fn ProviderRows(provider: ProviderView, scope: RowScope) -> impl IntoView {
+    let draft = order_draft(&provider, &scope);
+    let can_order = !draft.items.is_empty() || !draft.others.is_empty();
+    let editing = RwSignal::new(false);
     let ProviderView {
         provider,
         status,
@@ -262,6 +368,7 @@ fn ProviderRows(provider: ProviderView) -> impl IntoView {
         last_good,
         profiles,
     } = provider;
+    let orders = (stored_order.clone(), config_order.clone());
     let order_text = match (&stored_order, &config_order) {
         (Some(o), _) => format!("stored order: {}", o.join(" → ")),
         (None, Some(o)) => format!("config auth.order: {}", o.join(" → ")),
@@ -270,7 +377,7 @@ fn ProviderRows(provider: ProviderView) -> impl IntoView {
     view! {
         <tbody class="provider" data-provider=provider.clone()>
             <tr class="provider-row">
-                <th colspan="9" scope="rowgroup">
+                <th colspan="10" scope="rowgroup">
                     <span class="provider-name">{provider.clone()}</span>
                     " "
                     <StatusBadge status />
@@ -285,15 +392,49 @@ fn ProviderRows(provider: ProviderView) -> impl IntoView {
                         <span class="order-note" title=order_source>{order_text}</span>
                         {last_good.map(|g| view! { <span>"Last good: " <code>{g}</code></span> })}
                     </span>
+                    {can_order.then(|| view! {
+                        <button
+                            type="button"
+                            class="small edit-order"
+                            aria-expanded=move || editing.get().to_string()
+                            on:click=move |_| editing.update(|e| *e = !*e)
+                        >
+                            "Edit order"
+                        </button>
+                    })}
                 </th>
             </tr>
-            {profiles.into_iter().map(|p| view! { <ProfileRow profile=p /> }).collect_view()}
+            {move || editing.get().then(|| {
+                let draft = draft.clone();
+                view! {
+                    <tr class="order-editor-row">
+                        <td colspan="10">
+                            <OrderEditor draft on_close=Callback::new(move |_| editing.set(false)) />
+                        </td>
+                    </tr>
+                }
+            })}
+            {profiles.into_iter().map(|p| {
+                view! { <ProfileRow profile=p scope=scope.clone() orders=orders.clone() /> }
+            }).collect_view()}
         </tbody>
     }
 }
 
 #[component]
-fn ProfileRow(profile: ProfileView) -> impl IntoView {
+fn ProfileRow(
+    profile: ProfileView,
+    scope: RowScope,
+    /// The provider's stored order and config `auth.order`, for the remove dialog.
+    orders: (Option<Vec<String>>, Option<Vec<String>>),
+) -> impl IntoView {
+    let state = PageState::get();
+    let actions = row_actions(&profile, &scope, orders);
+    let highlight_key = (scope.agent.clone(), profile.id.clone());
+    let highlighted = move || state.highlight.with(|h| h.as_ref() == Some(&highlight_key));
+    if highlighted() {
+        crate::dom::scroll_into_view_later("tr.profile.highlighted".to_owned());
+    }
     let ProfileView {
         id,
         kind,
@@ -310,10 +451,11 @@ fn ProfileRow(profile: ProfileView) -> impl IntoView {
         display,
         pin_command,
         skipped_because,
+        in_config: _,
     } = profile;
     let row_class = if is_next { "profile is-next" } else { "profile" };
     view! {
-        <tr class=row_class data-profile=id.clone() data-status=status.word()>
+        <tr class=row_class class:highlighted=highlighted data-profile=id.clone() data-status=status.word()>
             <td data-label="Profile"><div class="cell">
                 <code class="profile-id">{id.clone()}</code>
                 {display.map(|d| view! { <span class="muted">" (" {d} ")"</span> })}
@@ -362,6 +504,134 @@ fn ProfileRow(profile: ProfileView) -> impl IntoView {
                     None => view! { <span class="muted" title="Environment keys cannot be pinned to a session">"—"</span> }.into_any(),
                 }}
             </div></td>
+            <td data-label="Actions"><div class="cell row-actions">{actions}</div></td>
         </tr>
+    }
+}
+
+/// The buttons of a row: clear cooldown (when one is in force), replace the secret, remove.
+fn row_actions(
+    profile: &ProfileView,
+    scope: &RowScope,
+    (stored_order, config_order): (Option<Vec<String>>, Option<Vec<String>>),
+) -> AnyView {
+    let state = PageState::get();
+    let id = profile.id.clone();
+    match profile.source.kind {
+        SourceKind::DotEnv => return view! { <a href="/env" class="small">"Edit in .env keys"</a> }.into_any(),
+        SourceKind::Env | SourceKind::ConfigEnv => {
+            return view! { <span class="muted small">"set outside the panel"</span> }.into_any();
+        }
+        SourceKind::Legacy => return view! { <span class="muted small">"import first"</span> }.into_any(),
+        SourceKind::Inherited => {
+            return view! { <span class="muted small">{profile.source.label.clone()}</span> }.into_any();
+        }
+        SourceKind::Store | SourceKind::Shared => {}
+    }
+    let busy = RwSignal::new(false);
+    let clear = profile.unusable.clone().map(|u| {
+        let (agent, id) = (scope.agent.clone(), id.clone());
+        let label = format!(
+            "Clear {} of {id} ({}{} left)",
+            u.kind,
+            u.reason.as_deref().map(|r| format!("{r}, ")).unwrap_or_default(),
+            u.remaining
+        );
+        view! {
+            <button
+                type="button"
+                class="small clear-cooldown"
+                aria-label=label.clone()
+                title=label
+                disabled=move || busy.get()
+                on:click=move |_| {
+                    let title = format!("Cleared the {} of {id}", u.kind);
+                    let highlight = Some((agent.clone(), id.clone()));
+                    spawn_call(busy, crate::api::clear_cooldown(agent.clone(), id.clone()), move |r| match r {
+                        Ok(outcome) => state.changed(Notice::saved(title, &outcome), highlight),
+                        Err(e) => state.failed(title, &e),
+                    });
+                }
+            >
+                {
+                    let word = format!("Clear {}", u.kind);
+                    move || if busy.get() { "Clearing…".to_owned() } else { word.clone() }
+                }
+            </button>
+        }
+    });
+    let replace = (profile.kind != crate::views::Kind::OAuth).then(|| {
+        let prefill = PastePrefill::replace(&scope.agent, &id, profile.kind);
+        view! {
+            <button
+                type="button"
+                class="small replace"
+                aria-label=format!("Replace the secret of {id}")
+                on:click=move |_| {
+                    state.paste.set(Some(prefill.clone()));
+                    crate::dom::scroll_into_view_later("section.paste".to_owned());
+                    crate::dom::focus_later("#paste-secret".to_owned());
+                }
+            >
+                "Replace"
+            </button>
+        }
+    });
+    let request = remove_request(profile, scope, stored_order, config_order);
+    view! {
+        {clear}
+        {replace}
+        <button
+            type="button"
+            class="small danger remove"
+            aria-label=format!("Remove {id}")
+            on:click=move |_| state.confirm.set(Some(request.clone()))
+        >
+            "Remove"
+        </button>
+    }
+    .into_any()
+}
+
+/// The remove dialog: everything a removal changes, in words.
+fn remove_request(
+    profile: &ProfileView,
+    scope: &RowScope,
+    stored_order: Option<Vec<String>>,
+    config_order: Option<Vec<String>>,
+) -> ConfirmRequest {
+    let id = &profile.id;
+    let provider = openclaw_ids::profile_provider(id).unwrap_or_default();
+    let mut lines = vec![format!(
+        "The secret ({}) is deleted from {}; OpenClaw can no longer use it, and the panel cannot bring it back.",
+        profile.masked,
+        profile.source.path.as_deref().unwrap_or("the store")
+    )];
+    if profile.source.kind == SourceKind::Shared {
+        lines.push("It is in the shared store: every agent loses it.".to_owned());
+    }
+    let without = |order: &[String]| {
+        let rest: Vec<&str> = order.iter().filter(|i| *i != id).map(String::as_str).collect();
+        if rest.is_empty() { "nothing".to_owned() } else { rest.join(" → ") }
+    };
+    if let Some(order) = stored_order.filter(|o| o.contains(id)) {
+        lines.push(format!("The stored order of {provider} becomes {} (was {}).", without(&order), order.join(" → ")));
+    }
+    if let Some(order) = config_order.filter(|o| o.contains(id)) {
+        lines.push(format!("auth.order.{provider} in openclaw.json becomes {} (a backup is kept).", without(&order)));
+    }
+    if profile.in_config {
+        lines.push(format!("Its entry auth.profiles[\"{id}\"] in openclaw.json is removed (a backup is kept)."));
+    }
+    lines.push("Its usage statistics, cooldown and last-good mark go too.".to_owned());
+    ConfirmRequest {
+        title: format!("Remove {id} from agent {}?", scope.agent),
+        lines,
+        confirm_label: format!("Remove {id}"),
+        action: ConfirmAction::RemoveProfile {
+            agent: scope.agent.clone(),
+            profile_id: id.clone(),
+            version: scope.version.clone(),
+        },
     }
 }

@@ -39,6 +39,43 @@ pub struct AuditEntry {
     pub error: Option<String>,
 }
 
+impl AuditEntry {
+    /// A change that was made, stamped now.
+    pub fn done(
+        actor: &str,
+        action: &str,
+        provider: Option<&str>,
+        report: &openclaw_state::write::engine::WriteReport,
+    ) -> Self {
+        Self {
+            at: openclaw_state::write::time::iso_millis(openclaw_state::write::time::now_ms()),
+            actor: actor.to_owned(),
+            action: action.to_owned(),
+            agent: report.agent.clone(),
+            provider: provider.map(str::to_owned),
+            profile_id: report.profile_id.clone(),
+            changes: report.changes.clone(),
+            ok: true,
+            error: None,
+        }
+    }
+
+    /// An attempt that was refused (nothing changed), stamped now. `error` must hold no secret.
+    pub fn refused(actor: &str, action: &str, agent: &str, provider: Option<&str>, error: String) -> Self {
+        Self {
+            at: openclaw_state::write::time::iso_millis(openclaw_state::write::time::now_ms()),
+            actor: actor.to_owned(),
+            action: action.to_owned(),
+            agent: agent.to_owned(),
+            provider: provider.map(str::to_owned),
+            profile_id: None,
+            changes: Vec::new(),
+            ok: false,
+            error: Some(error),
+        }
+    }
+}
+
 /// The audit log of a data dir.
 #[derive(Debug, Clone)]
 pub struct AuditLog {

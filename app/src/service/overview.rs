@@ -50,7 +50,18 @@ pub(super) fn build(snapshot: &StateSnapshot, agent: Option<&str>) -> Overview {
         agents,
         problems: snapshot.problems.iter().map(|p| problem_view(snapshot, p)).collect(),
         summary,
+        known_providers: known_providers(snapshot),
     }
+}
+
+/// OpenClaw's providers with an environment key, and every provider the state names.
+fn known_providers(snapshot: &StateSnapshot) -> Vec<String> {
+    let mut all: BTreeSet<String> =
+        openclaw_state::providers::PROVIDER_ENV_VARS.iter().map(|(p, _)| (*p).to_owned()).collect();
+    for agent in &snapshot.agents {
+        all.extend(agent.providers().into_iter().map(str::to_owned));
+    }
+    all.into_iter().collect()
 }
 
 fn problem_view(snapshot: &StateSnapshot, p: &Problem) -> ProblemView {
@@ -259,6 +270,7 @@ fn profile_view(
         display: p.credential.display_suffix().map(str::to_owned),
         pin_command: Some(pin_command(models, &p.credential.provider, &p.id)),
         skipped_because: skipped,
+        in_config: snapshot.config.as_ref().is_some_and(|c| c.auth_profiles().contains_key(&p.id)),
     }
 }
 
@@ -286,5 +298,6 @@ fn env_view(snapshot: &StateSnapshot, var: &str, value: &EnvValue, next: Option<
         display: None,
         pin_command: None,
         skipped_because: None,
+        in_config: false,
     }
 }

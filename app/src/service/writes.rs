@@ -13,25 +13,56 @@ use crate::views::{
     EnvFileView, EnvKeyView, HintItem, HistoryEntry, PasteKind, PasteOutcome, PasteRequest, WriteOutcome,
 };
 
-fn outcome(report: WriteReport) -> WriteOutcome {
+fn outcome(report: WriteReport, provider: Option<String>) -> WriteOutcome {
+    let provider = provider
+        .or_else(|| report.profile_id.as_deref().and_then(openclaw_state::ids::profile_provider).map(str::to_owned));
     WriteOutcome {
         agent: report.agent,
         changes: report.changes,
-        hints: report.hints.into_iter().map(|h| HintItem { code: hint_code(&h.hint), message: h.message }).collect(),
+        hints: report
+            .hints
+            .into_iter()
+            .map(|h| HintItem { code: h.hint.code().to_owned(), message: h.message })
+            .collect(),
         warnings: report.warnings,
         restart_gateway: report.restart_gateway,
         restart_note: report.restart_note,
         version: report.version,
         profile_id: report.profile_id,
         masked: report.masked,
+        provider,
+        next: None,
+        pin_command: None,
     }
 }
 
-fn hint_code(hint: &openclaw_state::write::normalize::Hint) -> String {
-    serde_json::to_value(hint)
-        .ok()
-        .and_then(|v| v.get("code").and_then(|c| c.as_str()).map(str::to_owned))
-        .unwrap_or_default()
+/// The paste form's expiry as the engine's duration: a duration passes through; a date
+/// (`2027-01-31`, the end of that day UTC) or an RFC 3339 time becomes the milliseconds from now.
+fn expiry_as_duration(raw: Option<&str>, now_ms: i64) -> Result<Option<String>, AppError> {
+    let Some(text) = raw.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
+    let looks_like_date = text.len() >= 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
+    if !looks_like_date {
+        return Ok(Some(text.to_owned()));
+    }
+    let bad = || {
+        AppError::Refused(format!(
+            "expiry {text:?} is not a date this form understands: use 2027-01-31, 2027-01-31T12:00:00Z, or a duration such as 30d or 12h"
+        ))
+    };
+    let at_ms = if text.len() == 10 {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        let date = time::Date::parse(text, &format).map_err(|_| bad())?;
+        let end_of_day = date.with_hms(23, 59, 59).map_err(|_| bad())?.assume_utc();
+        (end_of_day.unix_timestamp_nanos() / 1_000_000) as i64
+    } else {
+        let at =
+            time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).map_err(|_| bad())?;
+        (at.unix_timestamp_nanos() / 1_000_000) as i64
+    };
+    if at_ms <= now_ms {
+        return Err(AppError::Refused(format!("expiry {text} is in the past; give a later date or a duration")));
+    }
+    Ok(Some(format!("{}ms", at_ms - now_ms)))
 }
 
 /// What the page may see of an engine error.
@@ -74,32 +105,32 @@ impl PanelService {
     ) {
         let Some(dir) = &self.config().data_dir else { return };
         let entry = match result {
-            Ok(r) => AuditEntry {
-                at: openclaw_state::write::time::iso_millis(openclaw_state::write::time::now_ms()),
-                actor: actor.to_owned(),
-                action: action.to_owned(),
-                agent: r.agent.clone(),
-                provider: provider.map(str::to_owned),
-                profile_id: r.profile_id.clone(),
-                changes: r.changes.clone(),
-                ok: true,
-                error: None,
-            },
-            Err(e) => AuditEntry {
-                at: openclaw_state::write::time::iso_millis(openclaw_state::write::time::now_ms()),
-                actor: actor.to_owned(),
-                action: action.to_owned(),
-                agent: agent.to_owned(),
-                provider: provider.map(str::to_owned),
-                profile_id: None,
-                changes: Vec::new(),
-                ok: false,
-                error: Some(to_app_error(e).to_string()),
-            },
+            Ok(report) => AuditEntry::done(actor, action, provider, report),
+            Err(e) => AuditEntry::refused(actor, action, agent, provider, to_app_error(e).to_string()),
         };
         if let Err(e) = AuditLog::in_dir(dir).append(&entry) {
             tracing::error!(error = %e, "cannot write the audit log");
         }
+    }
+
+    /// What the page shows after a change, read back from disk: which profile OpenClaw now tries
+    /// first for the provider, and the pin command of the profile written.
+    fn describe_after(&self, done: &mut WriteOutcome) {
+        let Some(provider) = done.provider.clone() else { return };
+        if done.agent.is_empty() {
+            return;
+        }
+        let snapshot = self.snapshot_blocking();
+        let view = super::overview::build(&snapshot, Some(&done.agent));
+        let Some(found) = view.agents.iter().flat_map(|a| &a.providers).find(|p| p.provider == provider) else {
+            return;
+        };
+        done.next = found.next.clone();
+        done.pin_command = done
+            .profile_id
+            .as_deref()
+            .and_then(|id| found.profiles.iter().find(|p| p.id == id))
+            .and_then(|p| p.pin_command.clone());
     }
 
     /// Runs a write off the executor, logs it, maps the result.
@@ -117,7 +148,9 @@ impl PanelService {
         tokio::task::spawn_blocking(move || {
             let result = job(&this.writer());
             this.audit(&actor, action, &agent, provider.as_deref(), &result);
-            result.map(outcome).map_err(|e| to_app_error(&e))
+            let mut done = outcome(result.map_err(|e| to_app_error(&e))?, provider);
+            this.describe_after(&mut done);
+            Ok(done)
         })
         .await
         .map_err(|e| {
@@ -127,7 +160,8 @@ impl PanelService {
     }
 
     /// A paste: hints first (nothing written) unless confirmed, then the write.
-    pub async fn paste(&self, actor: &str, request: PasteRequest) -> Result<PasteOutcome, AppError> {
+    pub async fn paste(&self, actor: &str, mut request: PasteRequest) -> Result<PasteOutcome, AppError> {
+        request.expires_in = expiry_as_duration(request.expires_in.as_deref(), super::now_ms())?;
         let secret = SecretString::from(request.secret);
         let provider = request.provider.clone();
         let kind = match request.kind {
@@ -156,7 +190,7 @@ impl PanelService {
                 .hints
                 .iter()
                 .filter(|h| !matches!(h.hint, openclaw_state::write::normalize::Hint::ClaudeCodeOnly))
-                .map(|h| HintItem { code: hint_code(&h.hint), message: h.message.clone() })
+                .map(|h| HintItem { code: h.hint.code().to_owned(), message: h.message.clone() })
                 .collect();
             if !worth_confirming.is_empty() {
                 return Ok(PasteOutcome::Confirm {
@@ -226,7 +260,8 @@ impl PanelService {
         profile_id: String,
         base_version: Option<String>,
     ) -> Result<WriteOutcome, AppError> {
-        self.write(actor, "remove", agent.clone(), None, move |w| {
+        let provider = openclaw_state::ids::profile_provider(&profile_id).map(str::to_owned);
+        self.write(actor, "remove", agent.clone(), provider, move |w| {
             w.remove(Some(&agent), &profile_id, base_version.as_deref())
         })
         .await
@@ -238,7 +273,8 @@ impl PanelService {
         agent: String,
         profile_id: String,
     ) -> Result<WriteOutcome, AppError> {
-        self.write(actor, "clear-cooldown", agent.clone(), None, move |w| {
+        let provider = openclaw_state::ids::profile_provider(&profile_id).map(str::to_owned);
+        self.write(actor, "clear-cooldown", agent.clone(), provider, move |w| {
             w.clear_cooldown(Some(&agent), &profile_id, None)
         })
         .await
@@ -316,5 +352,33 @@ impl PanelService {
         })
         .await
         .map_err(|_| AppError::Internal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_790_000_000_000; // 2026-09-21
+
+    #[test]
+    fn expiry_durations_pass_through_and_dates_become_durations() {
+        assert_eq!(expiry_as_duration(None, NOW).unwrap(), None);
+        assert_eq!(expiry_as_duration(Some("  "), NOW).unwrap(), None);
+        assert_eq!(expiry_as_duration(Some("30d"), NOW).unwrap().as_deref(), Some("30d"));
+        let end_of_day = 1_790_294_399_000; // 2026-09-24T23:59:59Z
+        assert_eq!(expiry_as_duration(Some("2026-09-24"), NOW).unwrap(), Some(format!("{}ms", end_of_day - NOW)));
+        assert_eq!(
+            expiry_as_duration(Some("2026-09-22T00:00:00Z"), NOW).unwrap(),
+            Some(format!("{}ms", 1_790_035_200_000 - NOW))
+        );
+    }
+
+    #[test]
+    fn bad_or_past_expiry_dates_say_what_to_give() {
+        let past = expiry_as_duration(Some("2020-01-01"), NOW).unwrap_err().to_string();
+        assert!(past.contains("in the past"), "{past}");
+        let bad = expiry_as_duration(Some("2026-13-40"), NOW).unwrap_err().to_string();
+        assert!(bad.contains("2027-01-31") && bad.contains("30d"), "{bad}");
     }
 }

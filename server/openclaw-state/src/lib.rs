@@ -14,7 +14,7 @@ pub mod config;
 pub mod credential;
 pub mod env;
 pub mod health;
-pub mod ids;
+pub use openclaw_ids as ids;
 pub mod mask;
 pub mod order;
 pub mod paths;

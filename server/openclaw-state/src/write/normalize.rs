@@ -45,6 +45,18 @@ pub enum Hint {
 }
 
 impl Hint {
+    /// The hint's stable code (the `code` field of its JSON form).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::SetupTokenAsApiKey => "setup-token-as-api-key",
+            Self::JoinedLines { .. } => "joined-lines",
+            Self::SurroundingQuotes => "surrounding-quotes",
+            Self::DroppedCharacters { .. } => "dropped-characters",
+            Self::SameSecretAs { .. } => "same-secret-as",
+            Self::ClaudeCodeOnly => "claude-code-only",
+        }
+    }
+
     /// The hint in words, with what to do.
     pub fn message(&self) -> String {
         match self {
@@ -170,43 +182,16 @@ pub fn prepare_secret(provider: &str, kind: SecretKind, raw: &str) -> Result<Nor
     Ok(NormalizedSecret { value: secrecy::SecretString::from(value), hints })
 }
 
-/// OpenClaw's `normalizeTokenProfileName`.
-pub fn slug_profile_name(raw: &str) -> String {
-    let lower = raw.trim().to_lowercase();
-    let mut out = String::new();
-    let mut dash = false;
-    for c in lower.chars() {
-        if c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_') {
-            out.push(c);
-            dash = false;
-        } else if !dash {
-            // `-` itself and every run of other characters become one `-`.
-            out.push('-');
-            dash = true;
-        }
-    }
-    let slug = out.trim_matches('-').to_owned();
-    if slug.is_empty() { "default".to_owned() } else { slug }
-}
+pub use crate::ids::slug_profile_name;
 
-/// The profile id a paste writes: `--profile-id` as given (trimmed) when it has the provider
-/// prefix; a bare name is slugged under the provider; nothing → `<provider>:manual`.
+/// The profile id a paste writes (see [`crate::ids::resolve_profile_id`]), with the paste's errors.
 pub fn resolve_profile_id(provider: &str, given: Option<&str>) -> Result<String, InputError> {
-    let id = match given.map(str::trim).filter(|g| !g.is_empty()) {
-        None => format!("{provider}:manual"),
-        Some(g) if g.contains(':') => g.to_owned(),
-        Some(g) => format!("{provider}:{}", slug_profile_name(g)),
-    };
-    crate::ids::validate_profile_id(&id).map_err(|_| InputError::BadProfileId(id.clone()))?;
-    match crate::ids::profile_provider(&id) {
-        Some(p) if p == provider => Ok(id),
-        Some(p) => Err(InputError::ProfileProviderMismatch {
-            id: id.clone(),
-            expected: provider.to_owned(),
-            found: p.to_owned(),
-        }),
-        None => Err(InputError::BadProfileId(id)),
-    }
+    crate::ids::resolve_profile_id(provider, given).map_err(|e| match e {
+        crate::ids::IdError::ProfileProviderMismatch { id, expected, found } => {
+            InputError::ProfileProviderMismatch { id, expected, found }
+        }
+        crate::ids::IdError::BadProfileId(id) | crate::ids::IdError::BadAgentId(id) => InputError::BadProfileId(id),
+    })
 }
 
 /// OpenClaw's `parseDurationMs(raw, {defaultUnit: "d"})`: `365d`, `12h`, `30m`, `45s`, `500ms`,
@@ -285,6 +270,20 @@ mod tests {
     use secrecy::ExposeSecret;
 
     const SETUP: &str = "sk-ant-oat01-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+    #[test]
+    fn hint_codes_are_their_json_codes() {
+        for hint in [
+            Hint::SetupTokenAsApiKey,
+            Hint::JoinedLines { lines: 2 },
+            Hint::SurroundingQuotes,
+            Hint::DroppedCharacters { count: 1 },
+            Hint::SameSecretAs { profile_id: "a:b".into() },
+            Hint::ClaudeCodeOnly,
+        ] {
+            assert_eq!(serde_json::to_value(&hint).unwrap()["code"], hint.code());
+        }
+    }
 
     #[test]
     fn secrets_are_normalised_like_openclaw() {

@@ -1,4 +1,8 @@
-//! Agent and profile ids, with OpenClaw's rules (facts file §1.2, §2.2).
+//! Agent and profile ids, with OpenClaw's rules (facts file §1.2, §2.2), and the profile name
+//! slug of `paste-token` (2026.9.6's `normalizeTokenProfileName`).
+//!
+//! A crate of its own so the browser's wasm can use it: the paste form shows the id a name will be
+//! saved under while the admin types, computed by the same code the server saves with.
 //!
 //! Ids end up in file paths (`agents/<id>/agent`), so anything that could leave the state dir is
 //! refused here, before any path is built from it.
@@ -13,6 +17,8 @@ pub enum IdError {
     BadAgentId(String),
     #[error("profile id \"{0}\" is not valid: use <provider>:<name> without '/', '\\', '..' or control characters")]
     BadProfileId(String),
+    #[error("profile id \"{id}\" belongs to provider \"{found}\", not \"{expected}\"")]
+    ProfileProviderMismatch { id: String, expected: String, found: String },
 }
 
 /// Whether `id` is already a valid, normalised agent id (`^[a-z0-9][a-z0-9_-]{0,63}$`).
@@ -65,6 +71,44 @@ pub fn validate_profile_id(id: &str) -> Result<&str, IdError> {
 /// The provider part of a profile id (`anthropic` of `anthropic:manual`).
 pub fn profile_provider(id: &str) -> Option<&str> {
     id.split_once(':').map(|(p, _)| p)
+}
+
+/// OpenClaw's `normalizeTokenProfileName`: lower case, runs outside `[a-z0-9._]` become one `-`,
+/// `-` trimmed at both ends, empty → `default`.
+pub fn slug_profile_name(raw: &str) -> String {
+    let lower = raw.trim().to_lowercase();
+    let mut out = String::new();
+    let mut dash = false;
+    for c in lower.chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_') {
+            out.push(c);
+            dash = false;
+        } else if !dash {
+            // `-` itself and every run of other characters become one `-`.
+            out.push('-');
+            dash = true;
+        }
+    }
+    let slug = out.trim_matches('-').to_owned();
+    if slug.is_empty() { "default".to_owned() } else { slug }
+}
+
+/// The profile id a paste writes: a given id with a `:` as it is (trimmed); a bare name slugged
+/// under the provider; nothing → `<provider>:manual`.
+pub fn resolve_profile_id(provider: &str, given: Option<&str>) -> Result<String, IdError> {
+    let id = match given.map(str::trim).filter(|g| !g.is_empty()) {
+        None => format!("{provider}:manual"),
+        Some(g) if g.contains(':') => g.to_owned(),
+        Some(g) => format!("{provider}:{}", slug_profile_name(g)),
+    };
+    validate_profile_id(&id)?;
+    match profile_provider(&id) {
+        Some(p) if p == provider => Ok(id),
+        Some(p) => {
+            Err(IdError::ProfileProviderMismatch { id: id.clone(), expected: provider.to_owned(), found: p.to_owned() })
+        }
+        None => Err(IdError::BadProfileId(id)),
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,326 @@
+//! The paste form: a token or API key generated elsewhere goes into an agent's store (or an API
+//! key into `<state>/.env`). The profile id is shown as OpenClaw will save it while the admin
+//! types; the server's hints come back before anything is written, as questions with a way to
+//! fix them, never as errors.
+
+use leptos::prelude::*;
+
+use crate::api::paste_secret;
+use crate::page_state::{Notice, PageState, PastePrefill, spawn_call};
+use crate::views::{HintItem, PasteKind, PasteOutcome, PasteRequest};
+
+/// The hint that has a one-click fix: store the setup token as a token.
+const SETUP_TOKEN_AS_API_KEY: &str = "setup-token-as-api-key";
+
+/// Hints the server wants confirmed, for the id and masked value it would save.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ToConfirm {
+    profile_id: String,
+    masked: String,
+    hints: Vec<HintItem>,
+}
+
+fn kind_value(kind: PasteKind) -> &'static str {
+    match kind {
+        PasteKind::Token => "token",
+        PasteKind::ApiKey => "api_key",
+        PasteKind::ApiKeyToEnv => "api_key_to_env",
+    }
+}
+
+/// The id a paste will be saved under, or why the name cannot be used.
+fn id_preview(provider: &str, name: &str) -> Result<String, String> {
+    let provider = provider.trim();
+    if provider.is_empty() {
+        return Err("give a provider first".to_owned());
+    }
+    openclaw_ids::resolve_profile_id(provider, Some(name)).map_err(|e| e.to_string())
+}
+
+#[component]
+pub fn PasteForm(
+    prefill: PastePrefill,
+    agent_ids: Vec<String>,
+    default_agent: String,
+    known_providers: Vec<String>,
+    /// `(agent, profile id)` of every stored profile, to say when a save replaces one.
+    existing: Vec<(String, String)>,
+) -> impl IntoView {
+    let state = PageState::get();
+    let agent = RwSignal::new(prefill.agent.clone().unwrap_or(default_agent));
+    let provider = RwSignal::new(prefill.provider.clone());
+    let name = RwSignal::new(prefill.profile_id.clone());
+    let kind = RwSignal::new(prefill.kind.unwrap_or(PasteKind::Token));
+    let secret = RwSignal::new(String::new());
+    let expiry = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let to_confirm = RwSignal::new(None::<ToConfirm>);
+
+    let preview = Memo::new(move |_| id_preview(&provider.get(), &name.get()));
+    let existing = StoredValue::new(existing);
+    let replaces = move || match preview.get() {
+        Ok(id) => existing.with_value(|e| e.iter().any(|(a, p)| *a == agent.get() && *p == id)).then_some(id),
+        Err(_) => None,
+    };
+    // Any edit makes the hints shown stale: back to the form.
+    Effect::new(move |_| {
+        let _ = (agent.get(), provider.get(), name.get(), kind.get(), secret.get(), expiry.get());
+        to_confirm.set(None);
+    });
+
+    let send = move |confirmed: bool| {
+        error.set(None);
+        let provider_now = provider.get_untracked().trim().to_owned();
+        if provider_now.is_empty() {
+            error.set(Some("Give a provider, for example anthropic.".to_owned()));
+            crate::dom::focus_later("#paste-provider".to_owned());
+            return;
+        }
+        if secret.get_untracked().trim().is_empty() {
+            error.set(Some("Paste the secret into the secret field.".to_owned()));
+            crate::dom::focus_later("#paste-secret".to_owned());
+            return;
+        }
+        let kind_now = kind.get_untracked();
+        let request = PasteRequest {
+            agent: Some(agent.get_untracked()),
+            provider: provider_now.clone(),
+            profile_id: Some(name.get_untracked())
+                .filter(|n| kind_now != PasteKind::ApiKeyToEnv && !n.trim().is_empty()),
+            kind: kind_now,
+            secret: secret.get_untracked(),
+            expires_in: Some(expiry.get_untracked()).filter(|e| kind_now == PasteKind::Token && !e.trim().is_empty()),
+            confirmed,
+        };
+        spawn_call(busy, paste_secret(request), move |result| match result {
+            Ok(PasteOutcome::Saved(outcome)) => {
+                secret.set(String::new());
+                state.paste.set(None);
+                let title = match (&outcome.profile_id, kind_now) {
+                    (Some(id), _) => format!("Saved {id} for agent {}", outcome.agent),
+                    (None, _) => format!("Saved the {provider_now} API key in .env"),
+                };
+                let highlight = outcome.profile_id.clone().map(|id| (outcome.agent.clone(), id));
+                state.changed(Notice::saved(title, &outcome), highlight);
+            }
+            Ok(PasteOutcome::Confirm { profile_id, masked, hints }) => {
+                to_confirm.set(Some(ToConfirm { profile_id, masked, hints }));
+                crate::dom::focus_later("#paste-hints-title".to_owned());
+            }
+            Err(e) => {
+                error.set(Some(e.to_string()));
+                crate::dom::focus_later("#paste-error".to_owned());
+            }
+        });
+    };
+    let save_as_token = move |_| {
+        kind.set(PasteKind::Token);
+        send(false);
+    };
+    let fill_setup_token = move |_| {
+        provider.set("anthropic".to_owned());
+        kind.set(PasteKind::Token);
+        if expiry.get_untracked().trim().is_empty() {
+            expiry.set("365d".to_owned());
+        }
+        crate::dom::focus_later("#paste-secret".to_owned());
+    };
+
+    let title = if prefill.replacing {
+        format!("Replace the secret of {}", prefill.profile_id)
+    } else {
+        "Add a credential".to_owned()
+    };
+    view! {
+        <section class="card paste" aria-labelledby="paste-title">
+            <h2 id="paste-title">{title}</h2>
+            <p class="muted">
+                "Paste a token or API key made on another machine. The panel stores it the way "
+                <code>"openclaw models auth paste-token"</code>
+                " does; afterwards the page shows only its masked hint."
+            </p>
+            <details class="guide">
+                <summary>"Anthropic setup token (Claude Pro or Max): step by step"</summary>
+                <ol>
+                    <li>
+                        "On a computer with Claude Code installed and logged in to a Pro or Max subscription, open a terminal (it needs a real terminal, not a script) and run "
+                        <code>"claude setup-token"</code> "."
+                    </li>
+                    <li>"Log in in the browser it opens. It prints a token that starts with " <code>"sk-ant-oat01-"</code> ". Copy all of it; if the terminal broke it over lines, the panel joins them."</li>
+                    <li>"Paste it below as a " <strong>"token"</strong> " for provider " <code>"anthropic"</code> ". Setup tokens last about a year: give " <code>"365d"</code> " as expiry and the panel warns before it runs out."</li>
+                    <li>
+                        "If Anthropic later answers " <q>"This credential is only authorized for use with Claude Code"</q>
+                        ", this use needs an API key instead: create one at console.anthropic.com and paste it here as an API key."
+                    </li>
+                </ol>
+                <button type="button" on:click=fill_setup_token>"Fill in for a setup token"</button>
+            </details>
+            <form
+                class="paste-form"
+                autocomplete="off"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    send(false);
+                }
+            >
+                <div class="field">
+                    <label for="paste-agent">"Agent"</label>
+                    <select id="paste-agent" on:change=move |ev| agent.set(event_target_value(&ev)) prop:value=move || agent.get()>
+                        {agent_ids.into_iter().map(|id| {
+                            let selected = id == agent.get_untracked();
+                            view! { <option value=id.clone() selected=selected>{id.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="paste-provider">"Provider"</label>
+                    <input
+                        id="paste-provider"
+                        type="text"
+                        list="paste-providers"
+                        spellcheck="false"
+                        autocapitalize="off"
+                        placeholder="anthropic"
+                        prop:value=move || provider.get()
+                        on:input=move |ev| provider.set(event_target_value(&ev))
+                    />
+                    <datalist id="paste-providers">
+                        {known_providers.into_iter().map(|p| view! { <option value=p></option> }).collect_view()}
+                    </datalist>
+                </div>
+                <fieldset class="field kind-choice">
+                    <legend>"Kind"</legend>
+                    {[
+                        (PasteKind::Token, "Token", "setup token, personal access token; may expire"),
+                        (PasteKind::ApiKey, "API key", "in the agent's store"),
+                        (PasteKind::ApiKeyToEnv, "API key in .env", "as the provider's *_API_KEY variable, for every agent"),
+                    ].into_iter().map(|(k, label, note)| {
+                        let id = format!("paste-kind-{}", kind_value(k));
+                        let label_for = id.clone();
+                        view! {
+                            <label class="radio" for=label_for>
+                                <input
+                                    type="radio"
+                                    id=id
+                                    name="paste-kind"
+                                    value=kind_value(k)
+                                    prop:checked=move || kind.get() == k
+                                    on:change=move |_| kind.set(k)
+                                />
+                                <span>{label} <span class="muted small">" — " {note}</span></span>
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <Show when=move || kind.get() != PasteKind::ApiKeyToEnv>
+                    <div class="field">
+                        <label for="paste-profile">"Profile id"</label>
+                        <input
+                            id="paste-profile"
+                            type="text"
+                            spellcheck="false"
+                            autocapitalize="off"
+                            placeholder=move || format!("{}:manual", if provider.get().trim().is_empty() { "<provider>".to_owned() } else { provider.get().trim().to_owned() })
+                            aria-describedby="paste-profile-preview"
+                            prop:value=move || name.get()
+                            on:input=move |ev| name.set(event_target_value(&ev))
+                        />
+                        <p id="paste-profile-preview" class="field-note" aria-live="polite">
+                            {move || match preview.get() {
+                                Ok(id) => view! { "Saved as " <code class="profile-id">{id}</code> }.into_any(),
+                                Err(why) => view! { <span class="warn-text">{why}</span> }.into_any(),
+                            }}
+                            {move || replaces().map(|id| view! {
+                                <span class="replaces">" — replaces the secret of the existing " <code>{id}</code></span>
+                            })}
+                        </p>
+                    </div>
+                </Show>
+                <div class="field">
+                    <label for="paste-secret">"Secret"</label>
+                    <input
+                        id="paste-secret"
+                        type="password"
+                        autocomplete="off"
+                        spellcheck="false"
+                        autocapitalize="off"
+                        data-1p-ignore="true"
+                        data-lpignore="true"
+                        prop:value=move || secret.get()
+                        on:input=move |ev| secret.set(event_target_value(&ev))
+                    />
+                    <p class="field-note muted">"Sent once over this connection; the page never shows it again."</p>
+                </div>
+                <Show when=move || kind.get() == PasteKind::Token>
+                    <div class="field">
+                        <label for="paste-expiry">"Expires"</label>
+                        <input
+                            id="paste-expiry"
+                            type="text"
+                            spellcheck="false"
+                            placeholder="365d, 12h or 2027-01-31"
+                            aria-describedby="paste-expiry-note"
+                            prop:value=move || expiry.get()
+                            on:input=move |ev| expiry.set(event_target_value(&ev))
+                        />
+                        <p id="paste-expiry-note" class="field-note muted">
+                            "Optional. A duration (" <code>"30d"</code> ", " <code>"12h"</code> ", " <code>"1h30m"</code>
+                            ") or a date (the end of that day, UTC). Empty: never expires."
+                        </p>
+                    </div>
+                </Show>
+                {move || error.get().map(|e| view! {
+                    <p id="paste-error" class="banner banner-error" role="alert" tabindex="-1">{e}</p>
+                })}
+                {move || to_confirm.get().map(|c| {
+                    let fixable = c.hints.iter().any(|h| h.code == SETUP_TOKEN_AS_API_KEY);
+                    view! {
+                        <div class="paste-hints banner banner-warning" role="group" aria-labelledby="paste-hints-title">
+                            <h3 id="paste-hints-title" tabindex="-1">"Check before saving"</h3>
+                            <ul>
+                                {c.hints.iter().map(|h| view! { <li data-hint=h.code.clone()>{h.message.clone()}</li> }).collect_view()}
+                            </ul>
+                            <p>"It would be saved as " <code>{c.profile_id.clone()}</code> ": " <code class="masked">{c.masked.clone()}</code></p>
+                            <div class="actions">
+                                {fixable.then(|| view! {
+                                    <button type="button" class="primary" on:click=save_as_token disabled=move || busy.get()>
+                                        "Save as a token instead"
+                                    </button>
+                                })}
+                                <button type="button" on:click=move |_| send(true) disabled=move || busy.get()>"Save anyway"</button>
+                                <button type="button" class="button-quiet" on:click=move |_| {
+                                    to_confirm.set(None);
+                                    crate::dom::focus_later("#paste-secret".to_owned());
+                                }>"Change the input"</button>
+                            </div>
+                        </div>
+                    }
+                })}
+                <div class="actions">
+                    <button type="submit" disabled=move || busy.get() aria-describedby="paste-progress">
+                        {move || if busy.get() { "Saving…" } else { "Check and save" }}
+                    </button>
+                    <button type="button" class="button-quiet" on:click=move |_| state.paste.set(None)>"Cancel"</button>
+                    <span id="paste-progress" class="muted" role="status">
+                        {move || busy.get().then_some("Checking and saving…")}
+                    </span>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::id_preview;
+
+    #[test]
+    fn the_preview_is_the_id_openclaw_saves() {
+        assert_eq!(id_preview("anthropic", "").unwrap(), "anthropic:manual");
+        assert_eq!(id_preview(" anthropic ", "Work Account!").unwrap(), "anthropic:work-account");
+        assert_eq!(id_preview("openai", "openai:me@example.com").unwrap(), "openai:me@example.com");
+        assert!(id_preview("anthropic", "openai:x").unwrap_err().contains("belongs to provider"));
+        assert!(id_preview("", "x").is_err());
+    }
+}

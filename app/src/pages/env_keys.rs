@@ -1,0 +1,214 @@
+//! The `.env keys` page: the keys of `<state>/.env` (OpenClaw reads provider API keys from it at
+//! gateway start), masked; add, replace and remove keys. Comments and other lines of the file are
+//! kept as they are.
+
+use leptos::prelude::*;
+
+use crate::api::{env_file, env_set};
+use crate::components::{ConfirmDialog, NoticeBar};
+use crate::page_state::{ConfirmAction, ConfirmRequest, Notice, PageState, spawn_call};
+use crate::views::{EnvFileView, EnvKeyView};
+
+#[component]
+pub fn EnvKeysPage() -> impl IntoView {
+    let state = PageState::provide();
+    let data = Resource::new(move || state.tick.get(), |_| env_file());
+    view! {
+        <section class="page-head">
+            <h1>".env keys"</h1>
+            <p class="meta">
+                "Provider API keys OpenClaw reads from " <code>"<state>/.env"</code>
+                " when the gateway starts (a variable already set in the gateway's environment wins). "
+                "Values are shown masked; a change takes effect after a gateway restart."
+            </p>
+        </section>
+        <Transition fallback=|| view! { <p class="loading">"Reading .env…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(file) => view! { <EnvKeys file /> }.into_any(),
+                    Err(error) => view! {
+                        <section class="card error-card" role="alert">
+                            <h2>"Cannot show the .env keys"</h2>
+                            <p>{error.to_string()}</p>
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+        <NoticeBar />
+        <ConfirmDialog />
+    }
+}
+
+#[component]
+fn EnvKeys(file: EnvFileView) -> impl IntoView {
+    let EnvFileView { path, keys, version } = file;
+    let rows = if keys.is_empty() {
+        view! { <p class="muted">"No keys yet. " <code>{path.clone()}</code> " is created with the first one (mode 0600)."</p> }
+            .into_any()
+    } else {
+        let rows = keys.into_iter().map(|k| view! { <EnvKeyRow key_view=k version=version.clone() /> }).collect_view();
+        view! {
+            <div class="table-wrap">
+                <table class="profiles env-keys">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Key"</th>
+                            <th scope="col">"Value"</th>
+                            <th scope="col">"Actions"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card" aria-labelledby="env-file-title">
+            <h2 id="env-file-title">"Keys in " <code>{path}</code></h2>
+            {rows}
+        </section>
+        <AddKeyForm version />
+    }
+}
+
+#[component]
+fn EnvKeyRow(key_view: EnvKeyView, version: String) -> impl IntoView {
+    let state = PageState::get();
+    let EnvKeyView { key, masked } = key_view;
+    let editing = RwSignal::new(false);
+    let value = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let input_id = format!("env-value-{key}");
+    let save = {
+        let (key, version) = (key.clone(), version.clone());
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let title = format!("Replaced {key} in .env");
+            spawn_call(busy, env_set(key.clone(), value.get_untracked(), Some(version.clone())), move |r| match r {
+                Ok(outcome) => state.changed(Notice::saved(title, &outcome), None),
+                Err(e) => error.set(Some(e.to_string())),
+            });
+        }
+    };
+    let remove = {
+        let (key, masked, version) = (key.clone(), masked.clone(), version.clone());
+        move |_| {
+            state.confirm.set(Some(ConfirmRequest {
+                title: format!("Remove {key} from .env?"),
+                lines: vec![
+                    format!("The line {key}={masked} is deleted; comments and the other lines stay."),
+                    format!(
+                        "After a gateway restart OpenClaw no longer has this key, unless {key} is set in the gateway's environment."
+                    ),
+                ],
+                confirm_label: format!("Remove {key}"),
+                action: ConfirmAction::UnsetEnvKey { key: key.clone(), version: version.clone() },
+            }))
+        }
+    };
+    let focus_sel = format!("#{input_id}");
+    let (value_label, remove_label) = (format!("New value of {key}"), format!("Remove {key}"));
+    view! {
+        <tr data-key=key.clone()>
+            <td data-label="Key"><div class="cell"><code>{key.clone()}</code></div></td>
+            <td data-label="Value"><div class="cell"><code class="masked">{masked}</code></div></td>
+            <td data-label="Actions"><div class="cell row-actions">
+                <Show
+                    when=move || editing.get()
+                    fallback={
+                        let key = key.clone();
+                        let focus_sel = focus_sel.clone();
+                        move || {
+                            let focus_sel = focus_sel.clone();
+                            view! {
+                                <button type="button" class="small" aria-label=format!("Replace the value of {key}") on:click=move |_| {
+                                    editing.set(true);
+                                    crate::dom::focus_later(focus_sel.clone());
+                                }>"Replace"</button>
+                            }
+                        }
+                    }
+                >
+                    <form class="inline-form" on:submit=save.clone()>
+                        <label class="sr-only" for=input_id.clone()>{value_label.clone()}</label>
+                        <input
+                            id=input_id.clone()
+                            type="password"
+                            autocomplete="off"
+                            spellcheck="false"
+                            prop:value=move || value.get()
+                            on:input=move |ev| value.set(event_target_value(&ev))
+                        />
+                        <button type="submit" disabled=move || busy.get()>{move || if busy.get() { "Saving…" } else { "Save" }}</button>
+                        <button type="button" class="button-quiet" on:click=move |_| editing.set(false)>"Cancel"</button>
+                    </form>
+                </Show>
+                <button type="button" class="small danger" aria-label=remove_label on:click=remove.clone()>"Remove"</button>
+                {move || error.get().map(|e| view! { <p class="banner banner-error" role="alert">{e}</p> })}
+            </div></td>
+        </tr>
+    }
+}
+
+#[component]
+fn AddKeyForm(version: String) -> impl IntoView {
+    let state = PageState::get();
+    let key = RwSignal::new(String::new());
+    let value = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        let name = key.get_untracked().trim().to_owned();
+        if name.is_empty() || value.get_untracked().is_empty() {
+            error.set(Some("Give both a key name (like OPENAI_API_KEY) and its value.".to_owned()));
+            return;
+        }
+        let title = format!("Saved {name} in .env");
+        spawn_call(busy, env_set(name, value.get_untracked(), Some(version.clone())), move |r| match r {
+            Ok(outcome) => state.changed(Notice::saved(title, &outcome), None),
+            Err(e) => {
+                error.set(Some(e.to_string()));
+                crate::dom::focus_later("#env-add-error".to_owned());
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="env-add-title">
+            <h2 id="env-add-title">"Add or replace a key"</h2>
+            <form class="paste-form" autocomplete="off" on:submit=submit>
+                <div class="field">
+                    <label for="env-add-key">"Key"</label>
+                    <input
+                        id="env-add-key"
+                        type="text"
+                        spellcheck="false"
+                        autocapitalize="characters"
+                        placeholder="OPENAI_API_KEY"
+                        prop:value=move || key.get()
+                        on:input=move |ev| key.set(event_target_value(&ev))
+                    />
+                </div>
+                <div class="field">
+                    <label for="env-add-value">"Value"</label>
+                    <input
+                        id="env-add-value"
+                        type="password"
+                        autocomplete="off"
+                        spellcheck="false"
+                        prop:value=move || value.get()
+                        on:input=move |ev| value.set(event_target_value(&ev))
+                    />
+                </div>
+                {move || error.get().map(|e| view! { <p id="env-add-error" class="banner banner-error" role="alert" tabindex="-1">{e}</p> })}
+                <div class="actions">
+                    <button type="submit" disabled=move || busy.get()>{move || if busy.get() { "Saving…" } else { "Save key" }}</button>
+                </div>
+            </form>
+        </section>
+    }
+}
