@@ -17,8 +17,10 @@ pub struct Notice {
     pub next: Option<String>,
     pub masked: Option<String>,
     pub pin: Option<String>,
-    /// Set when the gateway must restart (or reload) to see the change.
-    pub restart: Option<String>,
+    /// What the running gateway does with the change (reads it at once, or needs a restart).
+    pub gateway_note: Option<String>,
+    /// The gateway must restart to see the change.
+    pub must_restart: bool,
     pub is_error: bool,
 }
 
@@ -34,7 +36,8 @@ impl Notice {
             next: outcome.next.clone(),
             masked: outcome.masked.clone(),
             pin: outcome.pin_command.clone(),
-            restart: outcome.restart_gateway.then(|| outcome.restart_note.clone()),
+            gateway_note: Some(outcome.restart_note.clone()).filter(|n| !n.is_empty()),
+            must_restart: outcome.restart_gateway,
             is_error: false,
         }
     }
@@ -47,7 +50,8 @@ impl Notice {
             next: None,
             masked: None,
             pin: None,
-            restart: None,
+            gateway_note: None,
+            must_restart: false,
             is_error: true,
         }
     }

@@ -47,7 +47,8 @@ pub fn seed(state_dir: &Path, now: i64) -> io::Result<()> {
                     "openrouter:manual": { "provider": "openrouter", "mode": "api_key" },
                     "google:default": { "provider": "google", "mode": "token" },
                     "xai:manual": { "provider": "xai", "mode": "token" }
-                }
+                },
+                "order": { "xai": ["xai:manual"] }
             },
             "meta": { "lastTouchedVersion": "2026.9.6" },
             "agents": {

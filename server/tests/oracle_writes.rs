@@ -431,13 +431,7 @@ fn read_back(version: &str, fixture: &str) {
         "paste-api-key --to env",
     );
     let status = status_json(version, &home);
-    let kind = |provider: &str| -> String {
-        status["auth"]["providers"]
-            .as_array()
-            .and_then(|a| a.iter().find(|p| p["provider"] == provider))
-            .map(|p| p["effective"]["kind"].as_str().unwrap_or_default().to_owned())
-            .unwrap_or_default()
-    };
+    let kind = |provider: &str| kind_of(&status, provider);
     assert_eq!(kind("xai"), "profiles", "{version}: the stored key: {}", status["auth"]["providers"]);
     assert_eq!(kind("openai"), "env", "{version}: the .env key: {}", status["auth"]["providers"]);
     let seen = status["auth"]["providers"]
@@ -540,6 +534,45 @@ fn plant_cooldown(state: &Path, id: &str) {
 /// Whether the state belongs to 2026.5 (order and usage in `auth-state.json`).
 fn fixture_is_b(state: &Path) -> bool {
     std::fs::read_to_string(state.join("openclaw.json")).is_ok_and(|t| t.contains("2026.5."))
+}
+
+/// The default agent of an era-C state whose order and usage live in the shared database's
+/// `authProfiles.state` (the panel's demo state has one): the first stored order creates the
+/// agent database, and OpenClaw must read the order from there, then the shared one after a clear;
+/// a cleared cooldown of the shared state must be gone for OpenClaw too.
+#[test]
+#[ignore = "needs the OpenClaw oracle (ORACLE_DIR)"]
+fn openclaw_reads_an_order_stored_beside_a_shared_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let state = home.join(".openclaw");
+    let seeded = Command::new(env!("CARGO_BIN_EXE_openclaw-auth-panel"))
+        .args(["seed-demo", "--state-dir"])
+        .arg(&state)
+        .output()
+        .unwrap();
+    ok(&seeded, "seed-demo");
+    assert!(!state.join("agents/main/agent/openclaw-agent.sqlite").exists(), "the demo's main has no agent database");
+    let shared = serde_json::json!(["anthropic:manual", "anthropic:default"]);
+    assert_eq!(order_of("2026.9.6", &home), shared);
+    let set = ["auth", "order", "set", "--provider", "anthropic", "--agent", "main", "anthropic:default"];
+    ok(&ours(&state, &set, None), "order set");
+    assert_eq!(order_of("2026.9.6", &home), serde_json::json!(["anthropic:default"]));
+    ok(&ours(&state, &["auth", "order", "clear", "--provider", "anthropic", "--agent", "main"], None), "order clear");
+    assert_eq!(order_of("2026.9.6", &home), shared);
+    // The demo's cooldown and disable live in the shared state too: cleared for OpenClaw as well.
+    let unusable = unusable_ids(&status_json("2026.9.6", &home));
+    assert!(unusable.contains(&"anthropic:default".to_owned()), "{unusable:?}");
+    for id in ["anthropic:default", "google:default"] {
+        ok(&ours(&state, &["auth", "clear-cooldown", id, "--agent", "main"], None), "clear-cooldown");
+    }
+    let unusable = unusable_ids(&status_json("2026.9.6", &home));
+    assert!(unusable.is_empty(), "OpenClaw still sees {unusable:?} as unusable");
+    let ours_now = ours(&state, &["auth", "order", "get", "--provider", "anthropic", "--agent", "main"], None);
+    assert_eq!(
+        String::from_utf8_lossy(&ours_now.stdout).split_whitespace().collect::<Vec<_>>(),
+        shared.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect::<Vec<_>>()
+    );
 }
 
 #[test]

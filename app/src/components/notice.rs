@@ -35,7 +35,10 @@ pub fn NoticeBar() -> impl IntoView {
                             <CopyButton text=pin label="pin command of the saved profile" />
                         </p>
                     })}
-                    {n.restart.clone().map(|r| view! { <p class="banner banner-warning restart-note">{r}</p> })}
+                    {n.gateway_note.clone().map(|note| {
+                        let class = if n.must_restart { "banner banner-warning gateway-note must-restart" } else { "banner banner-info gateway-note" };
+                        view! { <p class=class>{note}</p> }
+                    })}
                 </section>
             }
         })

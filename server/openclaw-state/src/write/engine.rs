@@ -33,6 +33,8 @@ use crate::{StateLocation, StateSnapshot, read_state};
 
 /// The schema OpenClaw 2026.9.6 gives a new agent database.
 const AGENT_SCHEMA: &str = include_str!("agent_schema_v23.sql");
+/// The store row OpenClaw puts into an agent database whose profiles live in the shared store.
+const EMPTY_AGENT_STORE: &str = r#"{"version":1,"profiles":{}}"#;
 const AGENT_SCHEMA_VERSION: i64 = 23;
 /// How long a write waits for OpenClaw's own SQLite writers.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -466,6 +468,19 @@ impl Writer {
                 .map_err(sq(state_db))?;
                 new_s = Some(text);
             }
+            // OpenClaw 2026.9.6 reads an agent database's state only beside a store row there; with
+            // none it falls back to the shared state. Its own first write puts an empty store row
+            // in (measured): so do we, or `order get` would not see this change.
+            if new_s.is_some() && matches!(store, SqliteRow::Shared(_)) {
+                tx.execute(
+                    &format!(
+                        "INSERT OR IGNORE INTO {st}.auth_profile_store(store_key, store_json, updated_at) \
+                         VALUES ('primary', ?1, ?2)"
+                    ),
+                    rusqlite::params![EMPTY_AGENT_STORE, now],
+                )
+                .map_err(sq(state_db))?;
+            }
             if !files.iter().any(|f| f == state_db) {
                 files.push(state_db.to_owned());
             }
@@ -796,8 +811,9 @@ impl Writer {
         if state.profile(&id).is_none() {
             return Err(WriteError::UnknownProfile { agent: target.agent.clone(), id });
         }
+        let shared = self.shared_usage_record(&target, &id)?;
         let (changes, files, version) = self.apply(&target, expected, &mut |docs| {
-            Ok(match docs.clear_cooldown(&id) {
+            Ok(match docs.clear_cooldown_over(&id, shared.as_ref()) {
                 Some(cleared) if !cleared.is_empty() => vec![format!("cleared {} of {id}", cleared.join(", "))],
                 _ => vec![format!("{id} had no cooldown or disable; nothing to clear")],
             })
@@ -805,6 +821,33 @@ impl Writer {
         let mut report = self.report(&target, changes, files, version);
         report.profile_id = Some(id);
         Ok(report)
+    }
+}
+
+impl Writer {
+    /// Era C: the shared database's usage record of `id` (`authProfiles.state`), which OpenClaw
+    /// merges under every agent's own state; `None` in the JSON eras or when there is none.
+    fn shared_usage_record(&self, target: &Target, id: &str) -> Result<Option<Value>, WriteError> {
+        if !matches!(target.backing, Backing::Sqlite { .. }) {
+            return Ok(None);
+        }
+        let path = self.location.shared_db_path();
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let sql_err = |e: rusqlite::Error| WriteError::Sqlite { path: path.clone(), message: e.to_string() };
+        let conn = crate::store::sqlite::open_read_only(&path)
+            .map_err(|e| WriteError::Sqlite { path: path.clone(), message: e.to_string() })?;
+        let text: Option<String> = conn
+            .query_row(
+                "SELECT value_json FROM config_machine_state WHERE state_key = ?1",
+                [crate::store::sqlite::SHARED_STATE_KEY],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql_err)?;
+        let state: Option<Value> = text.as_deref().and_then(|t| serde_json::from_str(t).ok());
+        Ok(state.and_then(|s| s.get("usageStats").and_then(|u| u.get(id)).cloned()))
     }
 }
 

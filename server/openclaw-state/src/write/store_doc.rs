@@ -170,6 +170,19 @@ impl StoreDocs {
 
     /// `resetAuthProfileFailureState`: cooldown, disable, block and failure counts cleared,
     /// `errorCount` 0, other usage history kept. `None` when the profile had no usage entry.
+    /// Clears `id`'s cooldown where the agent's own state has no record for it but a shared one
+    /// does (era C: `authProfiles.state` of the shared database, which OpenClaw merges under the
+    /// agent's state record by record). The agent gets the shared record without its failure
+    /// fields: its own record hides the shared one, as OpenClaw's merge does.
+    pub fn clear_cooldown_over(&mut self, id: &str, shared: Option<&Value>) -> Option<Vec<String>> {
+        let has_own = self.state_map().get("usageStats").and_then(Value::as_object).is_some_and(|u| u.contains_key(id));
+        if !has_own && let Some(record) = shared.filter(|r| r.is_object()) {
+            let usage = object(self.state_map().entry("usageStats").or_insert_with(|| Value::Object(Map::new())));
+            usage.insert(id.to_owned(), record.clone());
+        }
+        self.clear_cooldown(id)
+    }
+
     pub fn clear_cooldown(&mut self, id: &str) -> Option<Vec<String>> {
         let state = self.state_map();
         let stats = state.get_mut("usageStats").and_then(Value::as_object_mut)?.get_mut(id)?;
@@ -193,6 +206,30 @@ impl StoreDocs {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_shared_cooldown_is_cleared_by_the_agents_own_record() {
+        let mut d = StoreDocs::new(Some(json!({"version":1,"profiles":{}})), None, true);
+        let shared = json!({"lastUsed": 5, "cooldownUntil": 9, "cooldownReason": "rate_limit", "errorCount": 1});
+        assert_eq!(d.clear_cooldown_over("a:1", Some(&shared)).unwrap(), ["cooldownUntil", "cooldownReason"]);
+        assert_eq!(
+            serde_json::to_string(d.state.as_ref().unwrap()).unwrap(),
+            r#"{"version":1,"usageStats":{"a:1":{"lastUsed":5,"errorCount":0}}}"#
+        );
+        // The agent's own record wins over the shared one, as in OpenClaw's merge.
+        let mut d = StoreDocs::new(
+            Some(json!({"version":1,"profiles":{}})),
+            Some(json!({"version":1,"usageStats":{"a:1":{"lastUsed":7,"disabledUntil":9}}})),
+            true,
+        );
+        assert_eq!(d.clear_cooldown_over("a:1", Some(&shared)).unwrap(), ["disabledUntil"]);
+        assert_eq!(d.state.as_ref().unwrap()["usageStats"]["a:1"], json!({"lastUsed":7,"errorCount":0}));
+        assert!(
+            StoreDocs::new(Some(json!({"version":1,"profiles":{}})), None, true)
+                .clear_cooldown_over("a:1", None)
+                .is_none()
+        );
+    }
 
     #[test]
     fn era_a_keeps_state_in_the_profiles_document() {
