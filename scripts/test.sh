@@ -4,7 +4,8 @@
 #   2. format and lint: cargo fmt --check, clippy -D warnings for the server side and the wasm side
 #   3. unit and integration tests: cargo test (state readers on real-OpenClaw fixtures, router tests)
 #   4. a build of the site and the server (scripts/build.sh --debug)
-#   5. browser tests: Playwright in Debian's chromium against the built server
+#   5. browser tests: Playwright in Debian's chromium against the built server (the write pages'
+#      orders are read back with OpenClaw 2026.9.6's own `models auth order get`)
 #   6. oracle conformance: the real OpenClaw 2026.3.31 / 2026.5.28 / 2026.9.6 (installed from npm
 #      with a Node 26 into ~/.cache/openclaw-auth-panel/oracle) builds >= 100 states and reports on
 #      them; our `status --json --check` must say the same (scripts/oracle-cases.py, the ignored
@@ -21,6 +22,8 @@ start=$(date +%s)
 step "tools"
 tools_bin=$(scripts/ensure-tools.sh --browser)
 export PATH="$tools_bin:$PATH"
+# The OpenClaw oracle: the browser tests check the order the page saved with its own CLI.
+oracle=$(scripts/install-oracle.sh)
 took
 
 step "format and lint"
@@ -41,11 +44,10 @@ scripts/build.sh --debug
 took
 
 step "browser tests"
-(cd end2end && PANEL_BIN=target/debug/openclaw-auth-panel npx playwright test) 2>&1 | tee -a "$log"
+(cd end2end && PANEL_BIN=target/debug/openclaw-auth-panel ORACLE_DIR="$oracle" npx playwright test) 2>&1 | tee -a "$log"
 took
 
 step "oracle conformance"
-oracle=$(scripts/install-oracle.sh)
 cases=$(mktemp -d)
 trap 'rm -f "$log"; rm -rf "$cases"' EXIT
 python3 scripts/oracle-cases.py --oracle-dir "$oracle" --out "$cases" --jobs 2 >&2

@@ -109,7 +109,8 @@ mod tests {
         assert_eq!(drop_index(&mids, 0, 99.0), 2);
         assert_eq!(drop_index(&mids, 2, 0.0), 0);
         assert_eq!(drop_index(&mids, 2, 20.0), 1);
-        assert_eq!(drop_index(&mids, 1, 30.0), 0);
+        assert_eq!(drop_index(&mids, 1, 30.0), 1);
+        assert_eq!(drop_index(&mids, 1, 5.0), 0);
         assert_eq!(drop_index(&[], 0, 10.0), 0);
     }
 }

@@ -367,6 +367,9 @@ test('screenshots: paste form and order editor, wide and phone, light and dark',
         expect(overflow).toBeLessThanOrEqual(0);
       }
       await tbody.locator('tr.order-editor-row').screenshot({ path: path.join(shotDir, `order-editor-${name}-${scheme}.png`) });
+      await editor.getByRole('button', { name: 'Close' }).click();
+      // The rows with their actions (one card per credential on a phone).
+      await tbody.screenshot({ path: path.join(shotDir, `profile-rows-${name}-${scheme}.png`) });
       await context.close();
     }
   }

@@ -94,7 +94,7 @@ fn finish(args: &WriteArgs, action: &str, provider: Option<&str>, result: Result
                     println!("{}", report.restart_note);
                 }
             }
-            let entry = AuditEntry::done(&actor(), action, provider, &report);
+            let entry = AuditEntry::done(&actor(), action, provider, report);
             (entry, ExitCode::SUCCESS)
         }
         Err(error) => {

@@ -140,6 +140,16 @@ async fn bad_input_is_explained_and_changes_nothing() {
             "invalid duration",
         ),
         (
+            "paste",
+            json!({"request": {"agent": "main", "provider": "anthropic", "profile_id": null, "kind": "token", "secret": TOKEN, "expires_in": "2020-01-31", "confirmed": true}}),
+            "in the past",
+        ),
+        (
+            "paste",
+            json!({"request": {"agent": "main", "provider": "anthropic", "profile_id": null, "kind": "token", "secret": TOKEN, "expires_in": "2027-02-30", "confirmed": true}}),
+            "not a date",
+        ),
+        (
             "order-set",
             json!({"agent": "main", "provider": "anthropic", "ids": ["anthropic:nope"], "base_version": null}),
             "no profile",
@@ -246,6 +256,55 @@ async fn a_paste_with_hints_asks_first_then_saves_and_shows_in_history() {
         "{history:?}"
     );
     assert!(!reply.body.contains(TOKEN));
+}
+
+#[tokio::test]
+async fn a_saved_change_says_what_openclaw_tries_next_and_how_to_pin_it() {
+    let mut panel = Panel::logged_in().await;
+    // An expiry given as a date: the end of that day, UTC.
+    let request = json!({"request": {"agent": "main", "provider": "anthropic", "profile_id": "Dated", "kind": "token", "secret": TOKEN, "expires_in": "2099-01-31", "confirmed": false}});
+    let reply = call_json(&mut panel, "paste", request).await;
+    reply.assert_status(StatusCode::OK);
+    let app::views::PasteOutcome::Saved(saved) = serde_json::from_str(&reply.body).unwrap() else {
+        panic!("a plain setup token needs no confirmation: {}", reply.body)
+    };
+    assert_eq!(saved.profile_id.as_deref(), Some("anthropic:dated"));
+    assert_eq!(saved.provider.as_deref(), Some("anthropic"));
+    assert_eq!(saved.pin_command.as_deref(), Some("/model anthropic/claude-opus-4-6@anthropic:dated"));
+    assert_eq!(saved.masked.as_deref(), Some("sk-ant-o...NEWTOKEN"));
+    assert!(saved.next.is_some());
+    assert!(!saved.restart_note.is_empty());
+    let overview: app::views::Overview =
+        serde_json::from_str(&panel.call("overview", "agent=main").await.body).unwrap();
+    let row =
+        overview.agents[0].providers.iter().flat_map(|p| &p.profiles).find(|p| p.id == "anthropic:dated").unwrap();
+    assert_eq!(row.expires_at.as_deref(), Some("2099-01-31 23:59 UTC"), "{row:?}");
+    assert!(row.in_config, "paste-token adds the config entry");
+
+    // Put it first: the outcome names it as what OpenClaw tries next.
+    let version = overview.agents[0].version.clone();
+    let reply = call_json(
+        &mut panel,
+        "order-set",
+        json!({"agent": "main", "provider": "anthropic", "ids": ["anthropic:dated", "anthropic:manual"], "base_version": version}),
+    )
+    .await;
+    reply.assert_status(StatusCode::OK);
+    let outcome: app::views::WriteOutcome = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(outcome.next.as_deref(), Some("anthropic:dated"));
+
+    // A cleared cooldown reports its provider too.
+    let reply =
+        call_json(&mut panel, "clear-cooldown", json!({"agent": "main", "profile_id": "anthropic:default"})).await;
+    reply.assert_status(StatusCode::OK);
+    let outcome: app::views::WriteOutcome = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(outcome.provider.as_deref(), Some("anthropic"));
+    assert!(outcome.changes.iter().any(|c| c.contains("cooldownUntil")), "{:?}", outcome.changes);
+    let overview: app::views::Overview =
+        serde_json::from_str(&panel.call("overview", "agent=main").await.body).unwrap();
+    let row =
+        overview.agents[0].providers.iter().flat_map(|p| &p.profiles).find(|p| p.id == "anthropic:default").unwrap();
+    assert!(row.unusable.is_none(), "{row:?}");
 }
 
 #[tokio::test]

@@ -208,8 +208,6 @@ pub fn OrderEditor(draft: OrderDraft, on_close: Callback<()>) -> impl IntoView {
                         let drop_before = move || drop_at.get() == Some(index) && !is_dragged.get();
                         let missing = not_stored.with_value(|n| n.contains(&id));
                         let (id_down, id_move, id_up, id_key, id_out) = (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
-                        let move_key = move_to.clone();
-                        let move_up = move_to.clone();
                         let keep = keep_focus.clone();
                         view! {
                             <li class="order-item" class:dragging=is_dragged class:drop-before=drop_before data-id=id.clone() style:transform=offset>
@@ -235,7 +233,7 @@ pub fn OrderEditor(draft: OrderDraft, on_close: Callback<()>) -> impl IntoView {
                                             _ => return,
                                         };
                                         ev.prevent_default();
-                                        move_key(&id_key, to, "moved to");
+                                        move_to(&id_key, to, "moved to");
                                         keep(&id_key);
                                     }
                                     on:pointerdown=move |ev| {
@@ -257,7 +255,7 @@ pub fn OrderEditor(draft: OrderDraft, on_close: Callback<()>) -> impl IntoView {
                                         let Some((dragged, _, _)) = drag.get_untracked() else { return };
                                         drag.set(None);
                                         if let Some(to) = drop_at.get_untracked() && dragged == id_up {
-                                            move_up(&id_up, to, "dropped at");
+                                            move_to(&id_up, to, "dropped at");
                                         }
                                         drop_at.set(None);
                                     }
