@@ -310,21 +310,29 @@ test('history has every change made on these pages, with the client address', as
   for (const secret of [...PASTED, ...MIDDLES]) expect(text.includes(secret)).toBe(false);
 });
 
+// Also the `bench` command's browser figure (BENCH_SAVES=50, release server): it runs alone.
 test('save to refreshed row: time per paste (p50/p99)', async ({ page }) => {
   const runs = Number(process.env.BENCH_SAVES ?? 5);
-  test.setTimeout(30_000 + runs * 3_000);
+  test.setTimeout(60_000 + runs * 3_000);
   await open(page);
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const tail = `RUN${String(i).padStart(5, '0')}`;
-    const secret = `sk-ant-oat01-${'E2ESETUPTOKEN'.repeat(7)}-${tail}`;
-    await row(page, 'main', 'anthropic:laptop').getByRole('button', { name: 'Replace the secret of anthropic:laptop' }).click();
-    await expect(page.locator('#paste-secret')).toBeFocused();
-    await page.locator('#paste-secret').fill(secret);
+  const paste = async (tail: string) => {
+    await page.locator('#paste-secret').fill(`sk-ant-oat01-${'E2ESETUPTOKEN'.repeat(7)}-${tail}`);
     const started = performance.now();
     await page.getByRole('button', { name: 'Check and save' }).click();
-    await expect(row(page, 'main', 'anthropic:laptop')).toContainText(`sk-ant-o...${tail}`, { timeout: 10_000 });
-    times.push(performance.now() - started);
+    await expect(row(page, 'main', 'anthropic:bench')).toContainText(`sk-ant-o...${tail}`, { timeout: 10_000 });
+    return performance.now() - started;
+  };
+  if ((await row(page, 'main', 'anthropic:bench').count()) === 0) {
+    await page.getByRole('button', { name: 'Add a credential' }).click();
+    await page.locator('#paste-provider').fill('anthropic');
+    await page.locator('#paste-profile').fill('bench');
+    await paste('BENCH000');
+  }
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    await row(page, 'main', 'anthropic:bench').getByRole('button', { name: 'Replace the secret of anthropic:bench' }).click();
+    await expect(page.locator('#paste-secret')).toBeFocused();
+    times.push(await paste(`RUN${String(i).padStart(5, '0')}`));
   }
   times.sort((a, b) => a - b);
   const pick = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)];
