@@ -1,5 +1,6 @@
 //! Reusable pieces of the UI.
 
+mod bound_input;
 mod confirm_dialog;
 mod copy_button;
 mod notice;
@@ -7,6 +8,7 @@ mod order_editor;
 mod paste_form;
 mod status_badge;
 
+pub use bound_input::BoundInput;
 pub use confirm_dialog::ConfirmDialog;
 pub use copy_button::CopyButton;
 pub use notice::NoticeBar;

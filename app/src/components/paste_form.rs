@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use crate::api::paste_secret;
+use crate::components::BoundInput;
 use crate::page_state::{Notice, PageState, PastePrefill, spawn_call};
 use crate::views::{HintItem, PasteKind, PasteOutcome, PasteRequest};
 
@@ -175,16 +176,7 @@ pub fn PasteForm(
                 </div>
                 <div class="field">
                     <label for="paste-provider">"Provider"</label>
-                    <input
-                        id="paste-provider"
-                        type="text"
-                        list="paste-providers"
-                        spellcheck="false"
-                        autocapitalize="off"
-                        placeholder="anthropic"
-                        prop:value=move || provider.get()
-                        on:input=move |ev| provider.set(event_target_value(&ev))
-                    />
+                    <BoundInput id="paste-provider" value=provider list="paste-providers" placeholder="anthropic" />
                     <datalist id="paste-providers">
                         {known_providers.into_iter().map(|p| view! { <option value=p></option> }).collect_view()}
                     </datalist>
@@ -216,15 +208,14 @@ pub fn PasteForm(
                 <Show when=move || kind.get() != PasteKind::ApiKeyToEnv>
                     <div class="field">
                         <label for="paste-profile">"Profile id"</label>
-                        <input
+                        <BoundInput
                             id="paste-profile"
-                            type="text"
-                            spellcheck="false"
-                            autocapitalize="off"
-                            placeholder=move || format!("{}:manual", if provider.get().trim().is_empty() { "<provider>".to_owned() } else { provider.get().trim().to_owned() })
-                            aria-describedby="paste-profile-preview"
-                            prop:value=move || name.get()
-                            on:input=move |ev| name.set(event_target_value(&ev))
+                            value=name
+                            placeholder=Signal::derive(move || {
+                                let p = provider.get().trim().to_owned();
+                                format!("{}:manual", if p.is_empty() { "<provider>" } else { &p })
+                            })
+                            described_by="paste-profile-preview"
                         />
                         <p id="paste-profile-preview" class="field-note" aria-live="polite">
                             {move || match preview.get() {
@@ -239,30 +230,17 @@ pub fn PasteForm(
                 </Show>
                 <div class="field">
                     <label for="paste-secret">"Secret"</label>
-                    <input
-                        id="paste-secret"
-                        type="password"
-                        autocomplete="off"
-                        spellcheck="false"
-                        autocapitalize="off"
-                        data-1p-ignore="true"
-                        data-lpignore="true"
-                        prop:value=move || secret.get()
-                        on:input=move |ev| secret.set(event_target_value(&ev))
-                    />
+                    <BoundInput id="paste-secret" value=secret secret=true />
                     <p class="field-note muted">"Sent once over this connection; the page never shows it again."</p>
                 </div>
                 <Show when=move || kind.get() == PasteKind::Token>
                     <div class="field">
                         <label for="paste-expiry">"Expires"</label>
-                        <input
+                        <BoundInput
                             id="paste-expiry"
-                            type="text"
-                            spellcheck="false"
+                            value=expiry
                             placeholder="365d, 12h or 2027-01-31"
-                            aria-describedby="paste-expiry-note"
-                            prop:value=move || expiry.get()
-                            on:input=move |ev| expiry.set(event_target_value(&ev))
+                            described_by="paste-expiry-note"
                         />
                         <p id="paste-expiry-note" class="field-note muted">
                             "Optional. A duration (" <code>"30d"</code> ", " <code>"12h"</code> ", " <code>"1h30m"</code>

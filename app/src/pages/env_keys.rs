@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::api::{env_file, env_set};
-use crate::components::{ConfirmDialog, NoticeBar};
+use crate::components::{BoundInput, ConfirmDialog, NoticeBar};
 use crate::page_state::{ConfirmAction, ConfirmRequest, Notice, PageState, spawn_call};
 use crate::views::{EnvFileView, EnvKeyView};
 
@@ -134,14 +134,7 @@ fn EnvKeyRow(key_view: EnvKeyView, version: String) -> impl IntoView {
                 >
                     <form class="inline-form" on:submit=save.clone()>
                         <label class="sr-only" for=input_id.clone()>{value_label.clone()}</label>
-                        <input
-                            id=input_id.clone()
-                            type="password"
-                            autocomplete="off"
-                            spellcheck="false"
-                            prop:value=move || value.get()
-                            on:input=move |ev| value.set(event_target_value(&ev))
-                        />
+                        <BoundInput id=input_id.clone() value secret=true />
                         <button type="submit" disabled=move || busy.get()>{move || if busy.get() { "Saving…" } else { "Save" }}</button>
                         <button type="button" class="button-quiet" on:click=move |_| editing.set(false)>"Cancel"</button>
                     </form>
@@ -183,26 +176,11 @@ fn AddKeyForm(version: String) -> impl IntoView {
             <form class="paste-form" autocomplete="off" on:submit=submit>
                 <div class="field">
                     <label for="env-add-key">"Key"</label>
-                    <input
-                        id="env-add-key"
-                        type="text"
-                        spellcheck="false"
-                        autocapitalize="characters"
-                        placeholder="OPENAI_API_KEY"
-                        prop:value=move || key.get()
-                        on:input=move |ev| key.set(event_target_value(&ev))
-                    />
+                    <BoundInput id="env-add-key" value=key placeholder="OPENAI_API_KEY" />
                 </div>
                 <div class="field">
                     <label for="env-add-value">"Value"</label>
-                    <input
-                        id="env-add-value"
-                        type="password"
-                        autocomplete="off"
-                        spellcheck="false"
-                        prop:value=move || value.get()
-                        on:input=move |ev| value.set(event_target_value(&ev))
-                    />
+                    <BoundInput id="env-add-value" value secret=true />
                 </div>
                 {move || error.get().map(|e| view! { <p id="env-add-error" class="banner banner-error" role="alert" tabindex="-1">{e}</p> })}
                 <div class="actions">
