@@ -30,7 +30,7 @@ echo "bench: save to refreshed row in Chromium (release server, 50 saves)" >&2
 tools_bin=$(scripts/ensure-tools.sh --browser)
 rm -f end2end/test-results/save-latency.json
 (cd end2end && PATH="$tools_bin:$PATH" PANEL_BIN=target/release/openclaw-auth-panel BENCH_SAVES=50 \
-  npx playwright test --project http tests/writes.spec.ts -g "save to refreshed row") >&2
+  npx playwright test --project=http tests/writes.spec.ts -g "save to refreshed row") >&2
 cp end2end/test-results/save-latency.json "$ui_save"
 wasm=target/site/pkg/openclaw-auth-panel_bg.wasm
 echo "{\"raw\": $(stat -c %s "$wasm"), \"gzip\": $(gzip -9c "$wasm" | wc -c)}" > "$wasm_size"

@@ -337,3 +337,23 @@ async fn the_history_page_lists_changes_newest_first_and_filters() {
     panel.cookie = None;
     assert_eq!(panel.get("/history").await.location(), Some("/login"), "needs a session");
 }
+
+#[tokio::test]
+async fn the_env_keys_page_lists_masked_keys_and_needs_a_session() {
+    let mut panel = Panel::logged_in().await;
+    call_json(
+        &mut panel,
+        "env-set",
+        json!({"key": "GROQ_API_KEY", "value": "gsk_ENVPAGEENVPAGE-0001", "base_version": null}),
+    )
+    .await
+    .assert_status(StatusCode::OK);
+    let page = panel.get("/env").await;
+    page.assert_status(StatusCode::OK);
+    assert!(page.body.contains("data-key=\"GROQ_API_KEY\""), "{}", page.body);
+    assert!(page.body.contains("gsk_ENVP...AGE-0001"), "the masked value");
+    assert!(!page.body.contains("gsk_ENVPAGEENVPAGE-0001"), "never the value");
+    common::assert_no_secret(&page.body);
+    panel.cookie = None;
+    assert_eq!(panel.get("/env").await.location(), Some("/login"), "needs a session");
+}
