@@ -12,6 +12,7 @@
 
 pub mod config;
 pub mod credential;
+pub mod doctor;
 pub mod env;
 pub mod health;
 pub use openclaw_ids as ids;

@@ -718,6 +718,39 @@ impl Writer {
         Ok(self.report(&target, changes, files, version))
     }
 
+    /// Takes one id out of a provider's stored order and leaves the other ids as they are (even
+    /// ids `order_set` would refuse): the doctor's fix for an order naming a missing profile or one
+    /// of another provider. An order left empty is cleared, as OpenClaw does.
+    pub fn order_drop(
+        &self,
+        agent: Option<&str>,
+        provider: &str,
+        profile_id: &str,
+        expected: Option<&str>,
+    ) -> Result<WriteReport, WriteError> {
+        let snapshot = self.snapshot();
+        let (target, _) = self.target(&snapshot, agent)?;
+        let id = profile_id.trim().to_owned();
+        let (changes, files, version) = self.apply(&target, expected, &mut |docs| {
+            let Some(order) = docs.order(provider) else {
+                return Ok(vec![format!("no stored order of {provider}; nothing to drop")]);
+            };
+            if !order.contains(&id) {
+                return Ok(vec![format!("the stored order of {provider} does not name {id}; nothing to drop")]);
+            }
+            let rest: Vec<String> = order.into_iter().filter(|i| *i != id).collect();
+            if rest.is_empty() {
+                docs.clear_order(provider);
+                Ok(vec![format!("stored order of {provider} cleared (it named only {id})")])
+            } else {
+                let list = rest.join(", ");
+                docs.set_order(provider, &rest);
+                Ok(vec![format!("{id} dropped from the stored order of {provider} = [{list}]")])
+            }
+        })?;
+        Ok(self.report(&target, changes, files, version))
+    }
+
     /// `auth order clear`.
     pub fn order_clear(
         &self,

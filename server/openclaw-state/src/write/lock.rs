@@ -172,6 +172,36 @@ fn judge(path: &Path, now: SystemTime) -> io::Result<(Holder, Option<(String, u6
     Ok((holder, Some((raw, ino))))
 }
 
+/// A lock file found on disk, as the doctor reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LockState {
+    /// Its writer is gone (dead or recycled pid) or it is older than [`STALE_AFTER`] with no pid.
+    Stale,
+    /// A live process holds it, or it is too young to judge.
+    Held { pid: Option<u32> },
+}
+
+/// What is at `path` (a `<file>.lock`); `None` when there is nothing.
+pub fn inspect(path: &Path) -> io::Result<Option<LockState>> {
+    Ok(match judge(path, SystemTime::now())?.0 {
+        Holder::Gone => None,
+        Holder::Stale => Some(LockState::Stale),
+        Holder::Alive { pid, .. } => Some(LockState::Held { pid: Some(pid) }),
+        Holder::Unknown { .. } => Some(LockState::Held { pid: None }),
+    })
+}
+
+/// Removes the lock at `path` if it is stale now (judged again right before, and removed only if
+/// unchanged since); `false` when it is held or gone.
+pub fn remove_if_stale(path: &Path) -> io::Result<bool> {
+    let (holder, judged) = judge(path, SystemTime::now())?;
+    if holder != Holder::Stale {
+        return Ok(false);
+    }
+    remove_if_unchanged(path, &judged)?;
+    Ok(fs::symlink_metadata(path).is_err())
+}
+
 /// Removes a stale lock only if it is still the one judged (same content and inode).
 fn remove_if_unchanged(path: &Path, judged: &Option<(String, u64)>) -> io::Result<()> {
     let meta = match fs::symlink_metadata(path) {

@@ -1,0 +1,187 @@
+//! Checks between `openclaw.json` and the stores: `auth.profiles` entries that disagree with what
+//! is stored or name nothing, stored profiles the config leaves out, providers of configured models
+//! with no credential, and providers with both an environment key and stored profiles.
+
+use std::collections::BTreeSet;
+
+use super::{Finding, FindingDraft, config_key, shown};
+use crate::credential::CredentialKind;
+use crate::snapshot::{ProfileOrigin, StateSnapshot, StoredProfile};
+
+fn holder<'a>(snapshot: &'a StateSnapshot, id: &str) -> Option<(&'a str, &'a StoredProfile)> {
+    // The default agent first: its store is the one `paste-token` writes without --agent.
+    let mut agents: Vec<_> = snapshot.agents.iter().collect();
+    agents.sort_by_key(|a| !a.is_default);
+    agents.into_iter().find_map(|a| a.profile(id).map(|p| (a.id.as_str(), p)))
+}
+
+pub(super) fn run(snapshot: &StateSnapshot, out: &mut Vec<Finding>) {
+    if let Some(config) = snapshot.config.as_ref() {
+        let profiles = config.auth_profiles();
+        for (id, entry) in &profiles {
+            let key = format!("auth.profiles[\"{id}\"]");
+            let draft = |check| FindingDraft {
+                check,
+                agent: None,
+                provider: Some(&entry.provider),
+                profile_id: Some(id),
+                subject: None,
+            };
+            let Some((agent, stored)) = holder(snapshot, id) else {
+                out.push(draft("config-profile-without-credential").finish(
+                    format!("{key} is configured, but no agent's store holds {id}; OpenClaw skips it"),
+                    config_key(snapshot, &key),
+                    format!(
+                        "Paste a credential as {id} (Add a credential), or remove the entry from openclaw.json if \
+                         it is gone for good."
+                    ),
+                    None,
+                ));
+                continue;
+            };
+            if stored.credential.provider != entry.provider {
+                out.push(draft("config-provider-mismatch").finish(
+                    format!(
+                        "{key} says provider {}, the store of agent {agent} holds {id} for {}; OpenClaw skips it",
+                        entry.provider, stored.credential.provider
+                    ),
+                    config_key(snapshot, &key),
+                    format!("Set provider \"{}\" in {key}, or store the right credential.", stored.credential.provider),
+                    None,
+                ));
+                continue;
+            }
+            if let Some(mode) = entry.mode.as_deref() {
+                let kind = stored.credential.kind;
+                let accepted = mode == kind.as_str() || (mode == "oauth" && kind == CredentialKind::Token);
+                if !accepted {
+                    out.push(draft("config-mode-mismatch").finish(
+                        format!(
+                            "{key} says mode {mode}, the store of agent {agent} holds a {}; OpenClaw skips the profile",
+                            kind.as_str()
+                        ),
+                        config_key(snapshot, &key),
+                        format!(
+                            "Set mode \"{}\" in {key}, or paste the credential again as the type the config names.",
+                            kind.as_str()
+                        ),
+                        None,
+                    ));
+                }
+            }
+        }
+        not_in_config(snapshot, &profiles, out);
+    }
+    for agent in &snapshot.agents {
+        let Ok(status) = crate::status::build_status(snapshot, Some(&agent.id)) else { continue };
+        for provider in &status.auth.missing_providers_in_use {
+            out.push(
+                FindingDraft {
+                    check: "model-provider-without-credential",
+                    agent: Some(&agent.id),
+                    provider: Some(provider),
+                    profile_id: None,
+                    subject: None,
+                }
+                .finish(
+                    format!(
+                        "agent {} uses a {provider} model, but there is no {provider} credential in its stores or \
+                         the environment; requests fail with \"No API key found\"",
+                        agent.id
+                    ),
+                    config_key(snapshot, "agents (models)"),
+                    format!(
+                        "Add a {provider} credential (Add a credential, or a key in .env), or take the {provider} \
+                         model out of the agent's model list."
+                    ),
+                    None,
+                ),
+            );
+        }
+        env_and_store(snapshot, agent, out);
+    }
+}
+
+/// With `auth.profiles` naming some profiles of a provider (and no order), OpenClaw's base list is
+/// exactly those ids: a stored profile the config leaves out is never tried.
+fn not_in_config(
+    snapshot: &StateSnapshot,
+    profiles: &indexmap::IndexMap<String, crate::config::ConfigProfile>,
+    out: &mut Vec<Finding>,
+) {
+    let config_order = snapshot.config.as_ref().map(|c| c.auth_order()).unwrap_or_default();
+    for agent in &snapshot.agents {
+        for provider in agent.providers() {
+            if agent.order.contains_key(provider) || config_order.contains_key(provider) {
+                continue;
+            }
+            let configured: BTreeSet<&str> =
+                profiles.iter().filter(|(_, p)| p.provider == provider).map(|(id, _)| id.as_str()).collect();
+            if configured.is_empty() {
+                continue;
+            }
+            for p in agent.profiles.iter().filter(|p| p.credential.provider == provider) {
+                if configured.contains(p.id.as_str()) || matches!(p.origin, ProfileOrigin::Legacy(_)) {
+                    continue;
+                }
+                out.push(
+                    FindingDraft {
+                        check: "credential-not-in-config",
+                        agent: Some(&agent.id),
+                        provider: Some(provider),
+                        profile_id: Some(&p.id),
+                        subject: None,
+                    }
+                    .finish(
+                        format!(
+                            "{} is stored for agent {}, but auth.profiles in openclaw.json lists other {provider} \
+                             profiles and not this one, and no order names it: OpenClaw never tries it",
+                            p.id, agent.id
+                        ),
+                        shown(snapshot, p.origin.path()),
+                        format!(
+                            "Put {} in an order (Edit order), add it to auth.profiles, or remove it if it is unused.",
+                            p.id
+                        ),
+                        None,
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// A provider with stored profiles and an environment key: the profiles win, the key is the
+/// fallback. Worth knowing when a rotated key "does nothing".
+fn env_and_store(snapshot: &StateSnapshot, agent: &crate::snapshot::AgentState, out: &mut Vec<Finding>) {
+    for (provider, vars) in crate::status::env_providers(snapshot.rules, false) {
+        let Some((var, value)) = snapshot.env.for_provider(vars) else { continue };
+        let stored = agent.profiles.iter().filter(|p| p.credential.provider == provider).count();
+        if stored == 0 {
+            continue;
+        }
+        out.push(
+            FindingDraft {
+                check: "env-and-store",
+                agent: Some(&agent.id),
+                provider: Some(provider),
+                profile_id: None,
+                subject: Some(var.to_owned()),
+            }
+            .finish(
+                format!(
+                    "{provider} has {stored} stored profile(s) for agent {} and {var} in {}: the stored profiles win; \
+                     {var} is used only when none of them is usable",
+                    agent.id,
+                    value.source.label()
+                ),
+                match &value.source {
+                    crate::env::EnvSource::DotEnv(path) | crate::env::EnvSource::Config(path) => shown(snapshot, path),
+                    crate::env::EnvSource::Process => "the gateway's environment".to_owned(),
+                },
+                format!("Nothing to do if that is intended; remove {var} or the profiles if one of them is stale."),
+                None,
+            ),
+        );
+    }
+}
