@@ -29,6 +29,10 @@ pub enum Command {
     /// Auth status of one agent, computed as `openclaw models status` does; with --check, exit 0
     /// (ok), 1 (expired or missing) or 2 (expiring within 24 h).
     Status(StatusArgs),
+    /// Find auth problems (expired or expiring tokens, cooldowns, orders naming missing profiles,
+    /// config and store disagreeing, file modes, stale locks, legacy files, ...), each with what to
+    /// do. Exit 1 when an error is found, else 2 when a warning is, else 0.
+    Doctor(DoctorArgs),
     /// Write the demo state (sample profiles of every type, state and storage era) into a
     /// directory, for tests and screenshots. The secrets in it are fake.
     #[command(hide = true)]
@@ -148,6 +152,21 @@ pub struct StatusArgs {
     /// Exit with OpenClaw's codes: 0 ok, 1 expired or missing, 2 expiring within 24 h.
     #[arg(long)]
     pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+
+    /// Print the report as JSON (`findings[]` with check id, severity, message, path, fix hint and
+    /// the fix the panel can apply).
+    #[arg(long)]
+    pub json: bool,
+
+    /// List the checks instead of running them.
+    #[arg(long)]
+    pub list: bool,
 }
 
 /// Flags every write command takes.

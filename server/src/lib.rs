@@ -11,6 +11,7 @@ pub mod auth_cmd;
 pub mod cli;
 pub mod data_dir;
 pub mod demo;
+pub mod doctor_cmd;
 pub mod guard;
 pub mod http;
 pub mod monitoring;

@@ -1,6 +1,6 @@
 //! `openclaw-auth-panel`: the web panel and its command line.
 
-use panel_server::{auth_cmd, cli, demo, password_cmd, serve, status_cmd};
+use panel_server::{auth_cmd, cli, demo, doctor_cmd, password_cmd, serve, status_cmd};
 
 use std::process::ExitCode;
 
@@ -22,6 +22,7 @@ fn main() -> ExitCode {
     match cli.command {
         cli::Command::Serve(args) => serve::run(args),
         cli::Command::Status(args) => status_cmd::run(args),
+        cli::Command::Doctor(args) => doctor_cmd::run(args),
         cli::Command::Auth(args) => auth_cmd::run_auth(args.command),
         cli::Command::Env(args) => auth_cmd::run_env(args.command),
         cli::Command::ResetPassword(args) => password_cmd::run(&args.data.resolve()),

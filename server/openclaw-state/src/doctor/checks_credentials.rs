@@ -184,7 +184,10 @@ fn cooldowns(snapshot: &StateSnapshot, out: &mut Vec<Finding>) {
                 .finish(
                     format!(
                         "{id} is {} ({reason}){scope} for {} more; OpenClaw tries it last",
-                        unusable.kind.as_str(),
+                        match unusable.kind {
+                            UnusableKind::Cooldown => "in cooldown",
+                            UnusableKind::Disabled => "disabled",
+                        },
                         format_remaining(unusable.remaining_ms)
                     ),
                     shown(snapshot, &agent.state_path),

@@ -115,7 +115,9 @@ impl Fix {
     pub fn describe(&self, location: &crate::StateLocation) -> String {
         match self {
             Self::Chmod { path, mode } => format!("chmod {mode:o} {}", location.display(path)),
-            Self::ClearCooldown { profile_id, agent } => format!("clear the cooldown of {profile_id} (agent {agent})"),
+            Self::ClearCooldown { profile_id, agent } => {
+                format!("clear the cooldown or disable of {profile_id} (agent {agent})")
+            }
             Self::DropFromOrder { agent, provider, profile_id } => {
                 format!("remove {profile_id} from the stored order of {provider} (agent {agent})")
             }
