@@ -111,3 +111,31 @@ pub async fn history(
     let (service, _) = service_and_actor()?;
     service.history(agent, provider).await
 }
+
+/// The Doctor page: the native checks now, and where OpenClaw's doctor stands.
+#[server(prefix = "/api", endpoint = "doctor", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn doctor() -> Result<crate::views::DoctorView, AppError> {
+    let (service, _) = service_and_actor()?;
+    service.doctor().await
+}
+
+/// Apply the fix of one native finding (the server finds it again first).
+#[server(prefix = "/api", endpoint = "doctor-fix", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn doctor_fix(key: String) -> Result<crate::views::FixOutcome, AppError> {
+    let (service, actor) = service_and_actor()?;
+    service.doctor_fix(&actor, key).await
+}
+
+/// Start OpenClaw's own doctor (read-only) in the background, unless one is running.
+#[server(prefix = "/api", endpoint = "openclaw-doctor-run", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn openclaw_doctor_run() -> Result<crate::views::OpenClawDoctorView, AppError> {
+    let (service, _) = service_and_actor()?;
+    service.openclaw_doctor_start().await
+}
+
+/// Where OpenClaw's doctor run stands (the page asks every second while it runs).
+#[server(prefix = "/api", endpoint = "openclaw-doctor-status", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn openclaw_doctor_status() -> Result<crate::views::OpenClawDoctorView, AppError> {
+    let (service, _) = service_and_actor()?;
+    Ok(service.openclaw_doctor_status())
+}

@@ -96,6 +96,7 @@ pub fn App() -> impl IntoView {
                     <nav aria-label="Main">
                         <a href="/">"Profiles"</a>
                         <a href="/env">".env keys"</a>
+                        <a href="/doctor">"Doctor"</a>
                         <a href="/history">"History"</a>
                     </nav>
                     <form class="logout" method="post" action="/logout">
@@ -120,6 +121,7 @@ pub fn App() -> impl IntoView {
                     // Async: the whole table is in the first HTML, so the page reads with JavaScript off.
                     <Route path=path!("/") view=pages::ProfilesPage ssr=SsrMode::Async />
                     <Route path=path!("/env") view=pages::EnvKeysPage ssr=SsrMode::Async />
+                    <Route path=path!("/doctor") view=pages::DoctorPage ssr=SsrMode::Async />
                     <Route path=path!("/history") view=pages::HistoryPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=pages::LoginPage />
                     <Route path=path!("/setup") view=pages::SetupPage />

@@ -92,8 +92,19 @@ pub struct ConfirmRequest {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfirmAction {
-    RemoveProfile { agent: String, profile_id: String, version: String },
-    UnsetEnvKey { key: String, version: String },
+    RemoveProfile {
+        agent: String,
+        profile_id: String,
+        version: String,
+    },
+    UnsetEnvKey {
+        key: String,
+        version: String,
+    },
+    /// Apply the native doctor's fix of the finding with this key.
+    DoctorFix {
+        key: String,
+    },
 }
 
 /// The shared signals; `Copy`, provided as context by a write page.

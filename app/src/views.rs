@@ -308,3 +308,102 @@ pub struct HistoryEntry {
     pub ok: bool,
     pub error: Option<String>,
 }
+
+/// One finding of the native doctor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingView {
+    pub check: String,
+    /// `error`, `warning` or `info`.
+    pub severity: String,
+    pub agent: Option<String>,
+    pub provider: Option<String>,
+    pub profile_id: Option<String>,
+    pub message: String,
+    pub path: String,
+    pub fix_hint: String,
+    /// What the panel's fix does, in words; `None` when the admin must act.
+    pub fix: Option<String>,
+    /// The finding's key: a fix request names it, and the server finds it again before fixing.
+    pub key: String,
+}
+
+/// The native doctor's report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NativeDoctorView {
+    pub state_dir: String,
+    pub checks_run: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub findings: Vec<FindingView>,
+    /// How long the read and the checks took, in microseconds.
+    pub took_us: u64,
+    pub read_at: String,
+}
+
+/// A finding of OpenClaw's `doctor --lint --json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LintFindingView {
+    pub check_id: String,
+    pub severity: String,
+    pub message: String,
+    pub path: Option<String>,
+    pub fix_hint: Option<String>,
+}
+
+/// A titled box of OpenClaw's text doctor (before `--lint` existed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextSectionView {
+    pub title: String,
+    pub items: Vec<String>,
+}
+
+/// What a run of OpenClaw's doctor gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RunOutcomeView {
+    Lint { checks_run: u32, checks_skipped: u32, findings: Vec<LintFindingView> },
+    Sections { sections: Vec<TextSectionView> },
+    TimedOut { after_s: u64 },
+    Failed { message: String },
+}
+
+/// One run of OpenClaw's doctor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenClawRunView {
+    pub version: Option<String>,
+    pub command: String,
+    pub started_at: String,
+    pub took_ms: u64,
+    pub exit_code: Option<i32>,
+    pub outcome: RunOutcomeView,
+    /// What it printed (known secrets masked), for the "raw output" view.
+    pub raw_output: String,
+}
+
+/// OpenClaw's doctor as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenClawDoctorView {
+    /// The `openclaw` that would run.
+    pub binary: Option<String>,
+    /// Why it cannot run, and what to do.
+    pub not_installed: Option<String>,
+    /// Set while a run is going on: seconds since it started.
+    pub running_for_s: Option<u64>,
+    pub running_command: Option<String>,
+    pub timeout_s: u64,
+    pub last: Option<OpenClawRunView>,
+}
+
+/// The Doctor page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoctorView {
+    pub native: NativeDoctorView,
+    pub openclaw: OpenClawDoctorView,
+}
+
+/// What a doctor fix did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FixOutcome {
+    pub did: String,
+    pub changes: Vec<String>,
+}

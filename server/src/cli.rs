@@ -107,6 +107,15 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub data: DataDirArgs,
 
+    /// The `openclaw` command the Doctor page runs (`openclaw doctor --lint --json`, read-only).
+    /// Default: the first `openclaw` on PATH.
+    #[arg(long, env = "OPENCLAW_PANEL_OPENCLAW_BIN", value_name = "FILE")]
+    pub openclaw_bin: Option<PathBuf>,
+
+    /// Seconds OpenClaw's doctor may run before it is stopped.
+    #[arg(long, env = "OPENCLAW_PANEL_OPENCLAW_TIMEOUT", default_value_t = 120, value_name = "SECS")]
+    pub openclaw_timeout: u64,
+
     /// The built site (wasm, JS, CSS). Default: target/site under the current directory, else next
     /// to the binary (../site).
     #[arg(long, env = "OPENCLAW_PANEL_SITE_ROOT", value_name = "DIR")]

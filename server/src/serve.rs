@@ -154,7 +154,11 @@ fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
         data_dir.join(crate::data_dir::MONITORING_TOKEN_FILE).display()
     );
 
-    let service = PanelService::new(PanelConfig { data_dir: Some(data_dir.clone()), ..config });
+    let service = PanelService::with_openclaw(
+        PanelConfig { data_dir: Some(data_dir.clone()), ..config },
+        args.openclaw_bin.clone(),
+        std::time::Duration::from_secs(args.openclaw_timeout),
+    );
     let guard = crate::guard::GuardPolicy::for_bind(local, tls.is_some(), &args.allowed_hosts);
     let router = crate::http::router(crate::http::PanelApp {
         service,

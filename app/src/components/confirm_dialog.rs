@@ -3,10 +3,28 @@
 
 use leptos::prelude::*;
 
-use crate::api::{env_unset, remove_profile};
+use crate::api::{doctor_fix, env_unset, remove_profile};
 use crate::error::AppError;
 use crate::page_state::{ConfirmAction, Notice, PageState, spawn_call};
-use crate::views::WriteOutcome;
+use crate::views::{FixOutcome, WriteOutcome};
+
+/// A doctor fix's result in the notice's terms.
+fn fix_outcome(done: FixOutcome) -> WriteOutcome {
+    WriteOutcome {
+        agent: String::new(),
+        changes: done.changes,
+        hints: Vec::new(),
+        warnings: Vec::new(),
+        restart_gateway: false,
+        restart_note: String::new(),
+        version: String::new(),
+        profile_id: None,
+        masked: None,
+        provider: None,
+        next: None,
+        pin_command: None,
+    }
+}
 
 #[component]
 pub fn ConfirmDialog() -> impl IntoView {
@@ -36,6 +54,12 @@ pub fn ConfirmDialog() -> impl IntoView {
                 let done_title = format!("Removed {profile_id} from agent {agent}");
                 spawn_call(busy, remove_profile(agent, profile_id, Some(version)), move |r| {
                     finish(r, done_title, None)
+                });
+            }
+            ConfirmAction::DoctorFix { key } => {
+                spawn_call(busy, doctor_fix(key), move |r| {
+                    let did = r.as_ref().map(|d| d.did.clone()).unwrap_or_default();
+                    finish(r.map(fix_outcome), format!("Fixed: {did}"), None)
                 });
             }
             ConfirmAction::UnsetEnvKey { key, version } => {

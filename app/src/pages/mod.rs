@@ -1,5 +1,6 @@
 //! One module per page.
 
+mod doctor;
 mod env_keys;
 mod history;
 mod login;
@@ -7,6 +8,7 @@ mod not_found;
 mod profiles;
 mod setup;
 
+pub use doctor::DoctorPage;
 pub use env_keys::EnvKeysPage;
 pub use history::HistoryPage;
 pub use login::LoginPage;

@@ -40,21 +40,33 @@ pub struct AuditEntry {
 }
 
 impl AuditEntry {
-    /// A change that was made, stamped now.
+    /// A change the write engine made, stamped now.
     pub fn done(
         actor: &str,
         action: &str,
         provider: Option<&str>,
         report: &openclaw_state::write::engine::WriteReport,
     ) -> Self {
+        Self::changed(actor, action, &report.agent, provider, report.profile_id.as_deref(), report.changes.clone())
+    }
+
+    /// A change that was made, stamped now. `changes` must hold no secret.
+    pub fn changed(
+        actor: &str,
+        action: &str,
+        agent: &str,
+        provider: Option<&str>,
+        profile_id: Option<&str>,
+        changes: Vec<String>,
+    ) -> Self {
         Self {
             at: openclaw_state::write::time::iso_millis(openclaw_state::write::time::now_ms()),
             actor: actor.to_owned(),
             action: action.to_owned(),
-            agent: report.agent.clone(),
+            agent: agent.to_owned(),
             provider: provider.map(str::to_owned),
-            profile_id: report.profile_id.clone(),
-            changes: report.changes.clone(),
+            profile_id: profile_id.map(str::to_owned),
+            changes,
             ok: true,
             error: None,
         }

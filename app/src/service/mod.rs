@@ -2,6 +2,8 @@
 //! plain type: tests call it without HTTP, and server functions stay thin wrappers around it.
 
 pub mod audit;
+mod doctor;
+pub mod openclaw_doctor;
 mod overview;
 mod timefmt;
 mod writes;
@@ -33,11 +35,31 @@ pub struct PanelConfig {
 #[derive(Debug, Clone)]
 pub struct PanelService {
     config: Arc<PanelConfig>,
+    /// Runs the real `openclaw doctor`, one at a time.
+    openclaw_doctor: openclaw_doctor::DoctorRunner,
 }
+
+/// How long OpenClaw's doctor may take by default (50 agents take 11–14 s here).
+pub const OPENCLAW_DOCTOR_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 
 impl PanelService {
     pub fn new(config: PanelConfig) -> Self {
-        Self { config: Arc::new(config) }
+        Self::with_openclaw(config, None, OPENCLAW_DOCTOR_TIMEOUT)
+    }
+
+    /// With the `openclaw` command to run for the Doctor page (`None`: the first on PATH).
+    pub fn with_openclaw(
+        config: PanelConfig,
+        binary: Option<std::path::PathBuf>,
+        timeout: std::time::Duration,
+    ) -> Self {
+        let openclaw_doctor = openclaw_doctor::DoctorRunner::new(openclaw_doctor::RunnerConfig {
+            binary,
+            timeout,
+            state_dir: config.location.state_dir.clone(),
+            config_path: config.location.config_path.clone(),
+        });
+        Self { config: Arc::new(config), openclaw_doctor }
     }
 
     pub fn config(&self) -> &PanelConfig {

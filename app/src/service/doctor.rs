@@ -1,0 +1,147 @@
+//! The Doctor page's services: the native checks (and their fixes, audited), and OpenClaw's own
+//! doctor run in the background.
+
+use openclaw_state::doctor::{DoctorReport, fix};
+use secrecy::ExposeSecret;
+
+use super::PanelService;
+use super::audit::{AuditEntry, AuditLog};
+use crate::error::AppError;
+use crate::views::{DoctorView, FindingView, FixOutcome, NativeDoctorView, OpenClawDoctorView};
+
+fn severity_word(s: openclaw_state::Severity) -> String {
+    format!("{s:?}").to_lowercase()
+}
+
+fn native_view(
+    report: DoctorReport,
+    location: &openclaw_state::StateLocation,
+    took_us: u64,
+    read_at: String,
+) -> NativeDoctorView {
+    NativeDoctorView {
+        state_dir: report.state_dir,
+        checks_run: report.checks_run,
+        errors: report.errors,
+        warnings: report.warnings,
+        infos: report.infos,
+        findings: report
+            .findings
+            .into_iter()
+            .map(|f| FindingView {
+                check: f.check.to_owned(),
+                severity: severity_word(f.severity),
+                agent: f.agent,
+                provider: f.provider,
+                profile_id: f.profile_id,
+                message: f.message,
+                path: f.path,
+                fix_hint: f.fix_hint,
+                fix: f.fix.map(|x| x.describe(location)),
+                key: f.key,
+            })
+            .collect(),
+        took_us,
+        read_at,
+    }
+}
+
+/// Every secret the state holds, longest first, for masking what OpenClaw printed.
+fn known_secrets(snapshot: &openclaw_state::StateSnapshot) -> Vec<String> {
+    let mut secrets: Vec<String> = snapshot
+        .agents
+        .iter()
+        .flat_map(|a| &a.profiles)
+        .flat_map(|p| [p.credential.secret.as_ref(), p.credential.refresh.as_ref()])
+        .flatten()
+        .chain(snapshot.env.values.values().map(|v| &v.value))
+        .map(|s| s.expose_secret().trim().to_owned())
+        .filter(|s| s.len() >= 8)
+        .collect();
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    secrets.dedup();
+    secrets
+}
+
+impl PanelService {
+    /// The native doctor now, and where OpenClaw's doctor stands.
+    pub async fn doctor(&self) -> Result<DoctorView, AppError> {
+        let this = self.clone();
+        let native = tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
+            let snapshot = this.snapshot_blocking();
+            let report = openclaw_state::doctor::run(&snapshot);
+            let took = started.elapsed().as_micros() as u64;
+            native_view(report, &snapshot.location, took, super::format_utc(snapshot.now_ms))
+        })
+        .await
+        .map_err(|_| AppError::Internal)?;
+        Ok(DoctorView { native, openclaw: self.openclaw_doctor.view() })
+    }
+
+    /// Applies the fix of finding `key` (found again on a fresh read first), and logs it.
+    pub async fn doctor_fix(&self, actor: &str, key: String) -> Result<FixOutcome, AppError> {
+        let this = self.clone();
+        let actor = actor.to_owned();
+        tokio::task::spawn_blocking(move || {
+            let snapshot = this.snapshot_blocking();
+            let result = fix::apply(&this.writer(), &snapshot, &key);
+            if let Some(dir) = &this.config().data_dir {
+                let entry = match &result {
+                    Ok(applied) => {
+                        let mut changes = vec![applied.did.clone()];
+                        if let Some(r) = &applied.report {
+                            changes.extend(r.changes.iter().cloned());
+                        }
+                        AuditEntry::changed(
+                            &actor,
+                            "doctor-fix",
+                            applied.finding.agent.as_deref().unwrap_or(""),
+                            applied.finding.provider.as_deref(),
+                            applied.finding.profile_id.as_deref(),
+                            changes,
+                        )
+                    }
+                    Err(e) => AuditEntry::refused(&actor, "doctor-fix", "", None, e.to_string()),
+                };
+                if let Err(e) = AuditLog::in_dir(dir).append(&entry) {
+                    tracing::error!(error = %e, "cannot write the audit log");
+                }
+            }
+            match result {
+                Ok(applied) => {
+                    Ok(FixOutcome { did: applied.did, changes: applied.report.map(|r| r.changes).unwrap_or_default() })
+                }
+                Err(fix::FixError::Write(e)) => {
+                    tracing::warn!(error = %e, "a doctor fix was refused");
+                    Err(AppError::Refused(e.to_string()))
+                }
+                Err(e) => Err(AppError::Refused(e.to_string())),
+            }
+        })
+        .await
+        .map_err(|_| AppError::Internal)?
+    }
+
+    /// Starts OpenClaw's doctor in the background (if none runs); returns where it stands.
+    pub async fn openclaw_doctor_start(&self) -> Result<OpenClawDoctorView, AppError> {
+        let this = self.clone();
+        let secrets = tokio::task::spawn_blocking(move || known_secrets(&this.snapshot_blocking()))
+            .await
+            .map_err(|_| AppError::Internal)?;
+        let scrub = move |mut text: String| {
+            for secret in &secrets {
+                if text.contains(secret.as_str()) {
+                    text = text.replace(secret.as_str(), &openclaw_state::mask::mask_secret(secret));
+                }
+            }
+            text
+        };
+        self.openclaw_doctor.start(scrub).map_err(AppError::Refused)?;
+        Ok(self.openclaw_doctor.view())
+    }
+
+    pub fn openclaw_doctor_status(&self) -> OpenClawDoctorView {
+        self.openclaw_doctor.view()
+    }
+}
