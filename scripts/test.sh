@@ -54,6 +54,8 @@ python3 scripts/oracle-cases.py --oracle-dir "$oracle" --out "$cases" --jobs 2 >
 ORACLE_CASES_DIR="$cases" cargo test -p server --test oracle_conformance -- --ignored 2>&1 | tee -a "$log"
 # Writes: the same change by OpenClaw's CLI and ours leaves the same files; OpenClaw reads ours.
 ORACLE_DIR="$oracle" cargo test -p server --test oracle_writes -- --ignored 2>&1 | tee -a "$log"
+# OpenClaw's own doctor, run by the panel: 2026.9.6 lint JSON and 2026.3.31 text boxes parsed.
+ORACLE_DIR="$oracle" cargo test -p server --test openclaw_doctor -- --ignored 2>&1 | tee -a "$log"
 took
 
 # One closing line over every runner: cargo's "N passed; M failed" lines and Playwright's "N passed".
