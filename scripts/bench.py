@@ -146,6 +146,27 @@ def main():
                     "rc": sorted({x[2] for x in theirs + ours}),
                 })
                 print(json.dumps(write_rows[-1]), flush=True)
+    # The doctor: ours (every native check) against OpenClaw's `doctor --lint --json` on the same state.
+    doctor_rows = []
+    for version, fixture, era, lint in [("2026.5.28", "era-b-5.28", "B", ["--lint", "--json"]),
+                                        ("2026.9.6", "era-c-9.6", "C", ["--lint", "--json", "--all"])]:
+        openclaw = oracle / f"oc-{version}" / "node_modules" / ".bin" / "openclaw"
+        with tempfile.TemporaryDirectory() as tmp:
+            home = Path(tmp)
+            state = relocate(FIXTURES / fixture, home)
+            env = {"HOME": str(home), "PATH": f"{node_bin}:/usr/bin:/bin", "LANG": "C.UTF-8"}
+            theirs_cmd = [str(openclaw), "doctor", *lint]
+            ours_cmd = [panel, "doctor", "--json", "--state-dir", str(state)]
+            theirs, ours = [], []
+            for _ in range(3):
+                theirs.append(run(theirs_cmd, env, home))
+                ours.append(run(ours_cmd, env, home))
+            med = lambda xs, i: statistics.median(x[i] for x in xs)
+            doctor_rows.append({
+                "version": version, "era": era, "command": " ".join(["doctor", *lint]), "runs": len(theirs),
+                "theirs_ms": med(theirs, 0), "theirs_mb": med(theirs, 1), "ours_ms": med(ours, 0), "ours_mb": med(ours, 1),
+            })
+            print(json.dumps(doctor_rows[-1]), flush=True)
     scale = [json.loads(l) for l in Path(args.scale).read_text().splitlines() if l.strip()]
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     out = [
@@ -179,15 +200,31 @@ def main():
         "API keys, OAuth; order and cooldowns in `auth-state.json`), read from disk (all agents) and turned",
         "into the `status --json` report of every agent, serialised. In process, medians.",
         "",
-        "| agents × profiles | runs | read whole state | read + status JSON of every agent |",
-        "| --- | --- | --- | --- |",
+        "| agents × profiles | runs | read whole state | read + status JSON of every agent | read + native doctor (every check) |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for s in scale:
         out.append(
             f"| {s['agents']} × {s['profiles_per_agent']} | {s['runs']} | {s['read_ms_median']:.2f} ms | "
-            f"{s['read_and_status_all_agents_ms_median']:.2f} ms |"
+            f"{s['read_and_status_all_agents_ms_median']:.2f} ms | {s['read_and_doctor_ms_median']:.2f} ms |"
         )
-    out += ["", "Target: 500 × 20 under 50 ms.", ""]
+    out += ["", "Targets: 500 × 20 status under 50 ms; the native doctor for 50 agents under 50 ms.", ""]
+    out += [
+        "## Doctor: ours against OpenClaw's, same state",
+        "",
+        "`openclaw-auth-panel doctor --json` (all native checks, a process per run) against OpenClaw's",
+        "`doctor --lint --json` (`--all` on 2026.9.6, where its auth and permission checks run only then) on",
+        "copies of the states each version wrote; 3 runs, medians.",
+        "",
+        "| OpenClaw | era | their command | OpenClaw wall | ours | speed-up | OpenClaw RSS | ours | ratio |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in doctor_rows:
+        out.append(
+            f"| {r['version']} | {r['era']} | `{r['command']}` | {r['theirs_ms']:.0f} ms | {r['ours_ms']:.1f} ms | "
+            f"{r['theirs_ms'] / r['ours_ms']:.0f}× | {r['theirs_mb']:.0f} MB | {r['ours_mb']:.1f} MB | {r['theirs_mb'] / r['ours_mb']:.0f}× |"
+        )
+    out.append("")
     out += [
         "## Writes: our `auth …` commands against OpenClaw's `models auth …`, same state",
         "",

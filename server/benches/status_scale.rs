@@ -83,6 +83,7 @@ fn main() {
         let options = ReadOptions { now_ms: NOW, ..Default::default() };
         let mut read_ms = Vec::new();
         let mut total_ms = Vec::new();
+        let mut doctor_ms = Vec::new();
         for _ in 0..runs {
             let start = Instant::now();
             let snapshot = read_state(&location, &options);
@@ -95,6 +96,12 @@ fn main() {
             total_ms.push(start.elapsed().as_secs_f64() * 1000.0);
             assert_eq!(snapshot.agents.len(), agents);
             assert!(bytes > 0);
+            // The native doctor: a fresh read and every check, as the Doctor page runs it.
+            let start = Instant::now();
+            let snapshot = read_state(&location, &options);
+            let report = openclaw_state::doctor::run(&snapshot);
+            doctor_ms.push(start.elapsed().as_secs_f64() * 1000.0);
+            assert_eq!(report.checks_run, openclaw_state::doctor::CHECKS.len());
         }
         println!(
             "{}",
@@ -102,6 +109,7 @@ fn main() {
                 "agents": agents, "profiles_per_agent": profiles, "runs": runs,
                 "read_ms_median": (median(read_ms) * 100.0).round() / 100.0,
                 "read_and_status_all_agents_ms_median": (median(total_ms) * 100.0).round() / 100.0,
+                "read_and_doctor_ms_median": (median(doctor_ms) * 100.0).round() / 100.0,
             })
         );
     }
