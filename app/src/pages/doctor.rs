@@ -222,6 +222,48 @@ fn OpenClawDoctor(initial: OpenClawDoctorView) -> impl IntoView {
     }
 }
 
+fn lint_item(f: LintFindingView) -> impl IntoView {
+    view! {
+        <li class=format!("finding sev-{}", f.severity) data-check=f.check_id.clone()>
+            <div class="finding-head">
+                <span class="sev">{f.severity.clone()}</span> " " <code class="check-id">{f.check_id.clone()}</code>
+            </div>
+            <p>{f.message.clone()}</p>
+            {f.path.clone().map(|p| view! { <p class="muted small path">{p}</p> })}
+            {f.fix_hint.clone().map(|h| view! { <p class="hint">"What to do: " {h}</p> })}
+        </li>
+    }
+}
+
+/// A severity's findings by check, in first-seen order; a check with many findings (OpenClaw's
+/// skill readiness lists one per skill) folded behind its count.
+fn by_check(list: Vec<LintFindingView>) -> impl IntoView {
+    let mut checks: Vec<(String, Vec<LintFindingView>)> = Vec::new();
+    for f in list {
+        match checks.iter_mut().find(|(id, _)| *id == f.check_id) {
+            Some((_, group)) => group.push(f),
+            None => checks.push((f.check_id.clone(), vec![f])),
+        }
+    }
+    checks
+        .into_iter()
+        .map(|(id, group)| {
+            let n = group.len();
+            if n <= 3 {
+                view! { <ul class="findings">{group.into_iter().map(lint_item).collect_view()}</ul> }.into_any()
+            } else {
+                view! {
+                    <details class="check-fold">
+                        <summary><code class="check-id">{id}</code> {format!(" — {n} findings")}</summary>
+                        <ul class="findings">{group.into_iter().map(lint_item).collect_view()}</ul>
+                    </details>
+                }
+                .into_any()
+            }
+        })
+        .collect_view()
+}
+
 #[component]
 fn RunResult(run: OpenClawRunView) -> impl IntoView {
     let OpenClawRunView { version, command, started_at, took_ms, exit_code, outcome, raw_output } = run;
@@ -246,18 +288,7 @@ fn RunResult(run: OpenClawRunView) -> impl IntoView {
                         view! {
                             <div class=format!("finding-group sev-group-{severity}")>
                                 <h4>{format!("{title} ({count})")}</h4>
-                                <ul class="findings">
-                                    {list.into_iter().map(|f| view! {
-                                        <li class=format!("finding sev-{}", f.severity) data-check=f.check_id.clone()>
-                                            <div class="finding-head">
-                                                <span class="sev">{f.severity.clone()}</span> " " <code class="check-id">{f.check_id.clone()}</code>
-                                            </div>
-                                            <p>{f.message.clone()}</p>
-                                            {f.path.clone().map(|p| view! { <p class="muted small path">{p}</p> })}
-                                            {f.fix_hint.clone().map(|h| view! { <p class="hint">"What to do: " {h}</p> })}
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
+                                {by_check(list)}
                             </div>
                         }
                     })
