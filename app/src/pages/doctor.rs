@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::api::{doctor, openclaw_doctor_run, openclaw_doctor_status};
-use crate::components::{ConfirmDialog, NoticeBar};
+use crate::components::{ConfirmDialog, LoadError, NoticeBar};
 use crate::page_state::{ConfirmAction, ConfirmRequest, PageState, spawn_call};
 use crate::views::{
     DoctorView, FindingView, LintFindingView, NativeDoctorView, OpenClawDoctorView, OpenClawRunView, RunOutcomeView,
@@ -36,12 +36,7 @@ pub fn DoctorPage() -> impl IntoView {
                             <OpenClawDoctor initial=openclaw />
                         </div>
                     }.into_any(),
-                    Err(error) => view! {
-                        <section class="card error-card" role="alert">
-                            <h2>"Cannot run the doctor"</h2>
-                            <p>{error.to_string()}</p>
-                        </section>
-                    }.into_any(),
+                    Err(error) => view! { <LoadError title="Cannot run the doctor" error /> }.into_any(),
                 }
             })}
         </Transition>

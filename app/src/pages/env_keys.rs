@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::api::{env_file, env_set};
-use crate::components::{BoundInput, ConfirmDialog, NoticeBar};
+use crate::components::{BoundInput, ConfirmDialog, LoadError, NoticeBar};
 use crate::page_state::{ConfirmAction, ConfirmRequest, Notice, PageState, spawn_call};
 use crate::views::{EnvFileView, EnvKeyView};
 
@@ -26,12 +26,7 @@ pub fn EnvKeysPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(file) => view! { <EnvKeys file /> }.into_any(),
-                    Err(error) => view! {
-                        <section class="card error-card" role="alert">
-                            <h2>"Cannot show the .env keys"</h2>
-                            <p>{error.to_string()}</p>
-                        </section>
-                    }.into_any(),
+                    Err(error) => view! { <LoadError title="Cannot show the .env keys" error /> }.into_any(),
                 }
             })}
         </Transition>

@@ -6,6 +6,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::history;
+use crate::components::LoadError;
 use crate::views::HistoryEntry;
 
 #[component]
@@ -50,12 +51,7 @@ pub fn HistoryPage() -> impl IntoView {
                         </section>
                     }.into_any(),
                     Ok(entries) => view! { <HistoryTable entries /> }.into_any(),
-                    Err(error) => view! {
-                        <section class="card error-card" role="alert">
-                            <h2>"Cannot show the history"</h2>
-                            <p>{error.to_string()}</p>
-                        </section>
-                    }.into_any(),
+                    Err(error) => view! { <LoadError title="Cannot show the history" error /> }.into_any(),
                 }
             })}
         </Suspense>
