@@ -2,10 +2,9 @@
 //! is stored or name nothing, stored profiles the config leaves out, providers of configured models
 //! with no credential, and providers with both an environment key and stored profiles.
 
-use std::collections::BTreeSet;
-
 use super::{Finding, FindingDraft, config_key, shown};
 use crate::credential::CredentialKind;
+use crate::problem::Severity;
 use crate::snapshot::{ProfileOrigin, StateSnapshot, StoredProfile};
 
 fn holder<'a>(snapshot: &'a StateSnapshot, id: &str) -> Option<(&'a str, &'a StoredProfile)> {
@@ -102,8 +101,9 @@ pub(super) fn run(snapshot: &StateSnapshot, out: &mut Vec<Finding>) {
     }
 }
 
-/// With `auth.profiles` naming some profiles of a provider (and no order), OpenClaw's base list is
-/// exactly those ids: a stored profile the config leaves out is never tried.
+/// Stored profiles with no `auth.profiles` entry. With entries naming other profiles of the same
+/// provider (and no order), OpenClaw's base list is exactly those ids: this one is never tried (a
+/// warning). Otherwise OpenClaw still uses it, but the config does not record its mode (a notice).
 fn not_in_config(
     snapshot: &StateSnapshot,
     profiles: &indexmap::IndexMap<String, crate::config::ConfigProfile>,
@@ -111,41 +111,58 @@ fn not_in_config(
 ) {
     let config_order = snapshot.config.as_ref().map(|c| c.auth_order()).unwrap_or_default();
     for agent in &snapshot.agents {
-        for provider in agent.providers() {
-            if agent.order.contains_key(provider) || config_order.contains_key(provider) {
+        for p in &agent.profiles {
+            let owned = match p.origin {
+                ProfileOrigin::Agent(_) => true,
+                // One finding for a shared profile, under the default agent.
+                ProfileOrigin::Shared(_) => agent.is_default,
+                ProfileOrigin::Legacy(_) | ProfileOrigin::Inherited { .. } => false,
+            };
+            if !owned || profiles.contains_key(&p.id) {
                 continue;
             }
-            let configured: BTreeSet<&str> =
-                profiles.iter().filter(|(_, p)| p.provider == provider).map(|(id, _)| id.as_str()).collect();
-            if configured.is_empty() {
-                continue;
-            }
-            for p in agent.profiles.iter().filter(|p| p.credential.provider == provider) {
-                if configured.contains(p.id.as_str()) || matches!(p.origin, ProfileOrigin::Legacy(_)) {
-                    continue;
-                }
-                out.push(
-                    FindingDraft {
-                        check: "credential-not-in-config",
-                        agent: Some(&agent.id),
-                        provider: Some(provider),
-                        profile_id: Some(&p.id),
-                        subject: None,
-                    }
-                    .finish(
-                        format!(
-                            "{} is stored for agent {}, but auth.profiles in openclaw.json lists other {provider} \
-                             profiles and not this one, and no order names it: OpenClaw never tries it",
-                            p.id, agent.id
-                        ),
-                        shown(snapshot, p.origin.path()),
-                        format!(
-                            "Put {} in an order (Edit order), add it to auth.profiles, or remove it if it is unused.",
-                            p.id
-                        ),
-                        None,
+            let provider = p.credential.provider.as_str();
+            let ordered = agent.order.contains_key(provider) || config_order.contains_key(provider);
+            let others_configured = profiles.values().any(|c| c.provider == provider);
+            let draft = FindingDraft {
+                check: "credential-not-in-config",
+                agent: Some(&agent.id),
+                provider: Some(provider),
+                profile_id: Some(&p.id),
+                subject: None,
+            };
+            let path = shown(snapshot, p.origin.path());
+            if !ordered && others_configured {
+                out.push(draft.finish(
+                    format!(
+                        "{} is stored for agent {}, but auth.profiles in openclaw.json lists other {provider} \
+                         profiles and not this one, and no order names it: OpenClaw never tries it",
+                        p.id, agent.id
                     ),
-                );
+                    path,
+                    format!(
+                        "Put {} in an order (Edit order), add it to auth.profiles, or remove it if it is unused.",
+                        p.id
+                    ),
+                    None,
+                ));
+            } else {
+                out.push(draft.finish_as(
+                    Severity::Info,
+                    format!(
+                        "{} is stored for agent {} but has no auth.profiles entry in openclaw.json; OpenClaw still \
+                         uses it, but the config does not record its mode",
+                        p.id, agent.id
+                    ),
+                    path,
+                    format!(
+                        "Nothing breaks. To record it, paste it again (Replace on the profiles page adds the entry) or \
+                         add auth.profiles[\"{}\"] = {{ provider: \"{provider}\", mode: \"{}\" }}.",
+                        p.id,
+                        p.credential.kind.as_str()
+                    ),
+                    None,
+                ));
             }
         }
     }

@@ -205,6 +205,11 @@ fn anthropic_secrets_of_the_wrong_type_are_stored_again_as_the_right_one() {
     base.edit_store(|s| {
         s["profiles"]["anthropic:key"] = json!({"type": "api_key", "provider": "anthropic", "key": SETUP_X});
     });
+    // Configured as what is stored, so the type is the only problem.
+    base.edit_config(|c| {
+        c["auth"]["profiles"]["anthropic:key"] = json!({"provider": "anthropic", "mode": "api_key"});
+        c["auth"]["profiles"]["anthropic:tok"] = json!({"provider": "anthropic", "mode": "token"});
+    });
     let changed = base.rel(&base.fix("setup-token-as-api-key"));
     assert_eq!(changed.first().map(String::as_str), Some("agents/main/agent/auth-profiles.json"), "{changed:?}");
     assert!(
@@ -306,7 +311,20 @@ fn a_stored_profile_the_config_leaves_out() {
     base.edit_config(|c| {
         c["auth"]["profiles"].as_object_mut().unwrap().remove("anthropic:work");
     });
-    assert_eq!(base.findings("credential-not-in-config")[0].profile_id.as_deref(), Some("anthropic:work"));
+    let f = base.findings("credential-not-in-config");
+    assert_eq!(f[0].profile_id.as_deref(), Some("anthropic:work"));
+    assert_eq!(f[0].severity, Severity::Warning, "OpenClaw never tries it");
+    // A provider with no config entry at all: OpenClaw uses the profile; only a notice.
+    base.edit_store(|s| {
+        s["profiles"]["xai:solo"] = json!({"type": "api_key", "provider": "xai", "key": "xai-SOLOSOLOSOLOSOLO-0001"});
+    });
+    let solo: Vec<_> = base
+        .findings("credential-not-in-config")
+        .into_iter()
+        .filter(|f| f.profile_id.as_deref() == Some("xai:solo"))
+        .collect();
+    assert_eq!(solo.len(), 1);
+    assert_eq!(solo[0].severity, Severity::Info);
 }
 
 #[test]
