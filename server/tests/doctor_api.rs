@@ -3,20 +3,9 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use common::{Panel, Reply};
-use serde_json::{Value, json};
-
-async fn call_json(panel: &mut Panel, endpoint: &str, body: Value) -> Reply {
-    let mut request = Request::post(format!("/api/{endpoint}"))
-        .header(header::CONTENT_TYPE, "application/json")
-        .header("sec-fetch-site", "same-origin");
-    if let Some(token) = panel.csrf.clone() {
-        request = request.header("x-csrf-token", token);
-    }
-    panel.send(request.body(Body::from(body.to_string())).unwrap()).await
-}
+use serde_json::json;
 
 fn doctor_of(reply: &Reply) -> app::views::DoctorView {
     serde_json::from_str(&reply.body).unwrap_or_else(|e| panic!("{e}: {}", reply.body))
@@ -25,15 +14,15 @@ fn doctor_of(reply: &Reply) -> app::views::DoctorView {
 #[tokio::test]
 async fn the_doctor_needs_a_session_and_fixes_need_the_token() {
     let mut panel = Panel::build(true, |_| {});
-    call_json(&mut panel, "doctor", json!({})).await.assert_status(StatusCode::UNAUTHORIZED);
-    call_json(&mut panel, "doctor-fix", json!({"key": "x"})).await.assert_status(StatusCode::UNAUTHORIZED);
-    call_json(&mut panel, "openclaw-doctor-run", json!({})).await.assert_status(StatusCode::UNAUTHORIZED);
+    panel.call_json("doctor", json!({})).await.assert_status(StatusCode::UNAUTHORIZED);
+    panel.call_json("doctor-fix", json!({"key": "x"})).await.assert_status(StatusCode::UNAUTHORIZED);
+    panel.call_json("openclaw-doctor-run", json!({})).await.assert_status(StatusCode::UNAUTHORIZED);
     assert_eq!(panel.get("/doctor").await.location(), Some("/login"));
     panel.login(common::PASSWORD).await.assert_status(StatusCode::OK);
     let csrf = panel.csrf.take();
-    call_json(&mut panel, "doctor-fix", json!({"key": "x"})).await.assert_status(StatusCode::FORBIDDEN);
+    panel.call_json("doctor-fix", json!({"key": "x"})).await.assert_status(StatusCode::FORBIDDEN);
     panel.csrf = csrf;
-    let reply = call_json(&mut panel, "doctor", json!({})).await;
+    let reply = panel.call_json("doctor", json!({})).await;
     reply.assert_status(StatusCode::OK);
     common::assert_no_secret(&reply.body);
 }
@@ -44,7 +33,7 @@ async fn a_fix_is_found_again_applied_audited_and_gone() {
     let mut panel = Panel::logged_in().await;
     let env = panel.state_dir().join(".env");
     std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let view = doctor_of(&call_json(&mut panel, "doctor", json!({})).await);
+    let view = doctor_of(&panel.call_json("doctor", json!({})).await);
     let finding = view
         .native
         .findings
@@ -56,24 +45,24 @@ async fn a_fix_is_found_again_applied_audited_and_gone() {
     assert!(finding.fix.as_deref().is_some_and(|f| f.starts_with("chmod 600")), "{finding:?}");
 
     // A key that names nothing (or a forged path) does nothing.
-    let reply = call_json(&mut panel, "doctor-fix", json!({"key": "file-permissions||||/etc/passwd"})).await;
+    let reply = panel.call_json("doctor-fix", json!({"key": "file-permissions||||/etc/passwd"})).await;
     let error: app::error::AppError = serde_json::from_str(&reply.body).unwrap();
     assert!(error.to_string().contains("not there any more"), "{error}");
 
-    let reply = call_json(&mut panel, "doctor-fix", json!({"key": finding.key})).await;
+    let reply = panel.call_json("doctor-fix", json!({"key": finding.key})).await;
     reply.assert_status(StatusCode::OK);
     let outcome: app::views::FixOutcome = serde_json::from_str(&reply.body).unwrap();
     assert!(outcome.did.starts_with("chmod 600"), "{outcome:?}");
     assert_eq!(std::fs::metadata(&env).unwrap().permissions().mode() & 0o777, 0o600);
-    let view = doctor_of(&call_json(&mut panel, "doctor", json!({})).await);
+    let view = doctor_of(&panel.call_json("doctor", json!({})).await);
     assert!(view.native.findings.iter().all(|f| f.check != "file-permissions"));
 
     // The same fix again: gone, said plainly.
-    let reply = call_json(&mut panel, "doctor-fix", json!({"key": finding.key})).await;
+    let reply = panel.call_json("doctor-fix", json!({"key": finding.key})).await;
     assert!(!reply.status.is_success(), "{}", reply.body);
     assert!(reply.body.contains("not there any more"), "{}", reply.body);
 
-    let history = call_json(&mut panel, "history", json!({"agent": null, "provider": null})).await;
+    let history = panel.call_json("history", json!({"agent": null, "provider": null})).await;
     let history: Vec<app::views::HistoryEntry> = serde_json::from_str(&history.body).unwrap();
     assert!(
         history.iter().any(|e| e.action == "doctor-fix" && e.ok && e.changes[0].starts_with("chmod 600")),

@@ -6,23 +6,11 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use common::{Panel, Reply};
+use axum::http::StatusCode;
+use common::Panel;
 use serde_json::{Value, json};
 
 const TOKEN: &str = "sk-ant-oat01-APIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPI-NEWTOKEN";
-
-async fn call_json(panel: &mut Panel, endpoint: &str, body: Value) -> Reply {
-    let mut request = Request::post(format!("/api/{endpoint}"))
-        .header("sec-fetch-site", "same-origin")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::ACCEPT, "application/json");
-    if let Some(csrf) = &panel.csrf {
-        request = request.header("x-csrf-token", csrf);
-    }
-    panel.send(request.body(Body::from(body.to_string())).unwrap()).await
-}
 
 /// Every file under a dir with its bytes; an SQLite database by its rows (any connection may
 /// checkpoint a WAL into the main file without changing a row), its `-wal`/`-shm` files skipped.
@@ -92,19 +80,19 @@ async fn every_write_needs_a_session_and_the_csrf_token() {
     let mut panel = Panel::build(true, |_| {});
     let before = tree(&panel.state_dir());
     for (endpoint, body) in calls() {
-        let reply = call_json(&mut panel, endpoint, body).await;
+        let reply = panel.call_json(endpoint, body).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{endpoint} without a session: {}", reply.body);
     }
     panel.login(common::PASSWORD).await.assert_status(StatusCode::OK);
     let csrf = panel.csrf.take();
     for (endpoint, body) in calls() {
-        let reply = call_json(&mut panel, endpoint, body).await;
+        let reply = panel.call_json(endpoint, body).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{endpoint} without the CSRF token: {}", reply.body);
     }
     assert_eq!(tree(&panel.state_dir()), before, "nothing changed on disk");
     panel.csrf = csrf;
     for (endpoint, body) in calls() {
-        let reply = call_json(&mut panel, endpoint, body).await;
+        let reply = panel.call_json(endpoint, body).await;
         assert_eq!(reply.status, StatusCode::OK, "{endpoint}: {}", reply.body);
         assert!(
             !reply.body.contains(TOKEN) && !reply.body.contains("gsk_APIAPIAPIAPI0001"),
@@ -164,7 +152,7 @@ async fn bad_input_is_explained_and_changes_nothing() {
         ("env-set", json!({"key": "OK_KEY", "value": "a\nb", "base_version": null}), "line break"),
     ];
     for (endpoint, body, expected) in cases {
-        let reply = call_json(&mut panel, endpoint, body).await;
+        let reply = panel.call_json(endpoint, body).await;
         assert!(reply.status.is_client_error() || reply.status.is_server_error(), "{endpoint}: {}", reply.body);
         let error: app::error::AppError =
             serde_json::from_str(&reply.body).unwrap_or_else(|e| panic!("{endpoint}: {e}: {}", reply.body));
@@ -199,7 +187,7 @@ async fn a_paste_with_hints_asks_first_then_saves_and_shows_in_history() {
     let before = tree(&panel.state_dir());
     // A setup token pasted as an API key: hints come back, nothing is written.
     let request = json!({"request": {"agent": "main", "provider": "anthropic", "profile_id": "anthropic:key", "kind": "api_key", "secret": TOKEN, "expires_in": null, "confirmed": false}});
-    let reply = call_json(&mut panel, "paste", request.clone()).await;
+    let reply = panel.call_json("paste", request.clone()).await;
     reply.assert_status(StatusCode::OK);
     let outcome: app::views::PasteOutcome = serde_json::from_str(&reply.body).unwrap();
     match &outcome {
@@ -215,7 +203,7 @@ async fn a_paste_with_hints_asks_first_then_saves_and_shows_in_history() {
     // Confirmed: saved.
     let mut confirmed = request;
     confirmed["request"]["confirmed"] = json!(true);
-    let reply = call_json(&mut panel, "paste", confirmed).await;
+    let reply = panel.call_json("paste", confirmed).await;
     reply.assert_status(StatusCode::OK);
     let outcome: app::views::PasteOutcome = serde_json::from_str(&reply.body).unwrap();
     let app::views::PasteOutcome::Saved(saved) = outcome else { panic!("not saved") };
@@ -227,13 +215,13 @@ async fn a_paste_with_hints_asks_first_then_saves_and_shows_in_history() {
     let overview: app::views::Overview = serde_json::from_str(&overview.body).unwrap();
     let version = overview.agents[0].version.clone();
     assert!(!version.is_empty());
-    call_json(&mut panel, "order-set", json!({"agent": "main", "provider": "anthropic", "ids": ["anthropic:key", "anthropic:manual"], "base_version": version})).await.assert_status(StatusCode::OK);
-    let reply = call_json(
-        &mut panel,
-        "order-set",
-        json!({"agent": "main", "provider": "anthropic", "ids": ["anthropic:manual"], "base_version": version}),
-    )
-    .await;
+    panel.call_json("order-set", json!({"agent": "main", "provider": "anthropic", "ids": ["anthropic:key", "anthropic:manual"], "base_version": version})).await.assert_status(StatusCode::OK);
+    let reply = panel
+        .call_json(
+            "order-set",
+            json!({"agent": "main", "provider": "anthropic", "ids": ["anthropic:manual"], "base_version": version}),
+        )
+        .await;
     let error: app::error::AppError = serde_json::from_str(&reply.body).unwrap();
     match error {
         app::error::AppError::Conflict { current_orders, .. } => {
@@ -247,7 +235,7 @@ async fn a_paste_with_hints_asks_first_then_saves_and_shows_in_history() {
         other => panic!("{other}"),
     }
 
-    let reply = call_json(&mut panel, "history", json!({"agent": "main", "provider": "anthropic"})).await;
+    let reply = panel.call_json("history", json!({"agent": "main", "provider": "anthropic"})).await;
     let history: Vec<app::views::HistoryEntry> = serde_json::from_str(&reply.body).unwrap();
     assert_eq!(history[0].action, "order-set");
     assert!(!history[0].ok, "the refused conflict is recorded");
@@ -263,7 +251,7 @@ async fn a_saved_change_says_what_openclaw_tries_next_and_how_to_pin_it() {
     let mut panel = Panel::logged_in().await;
     // An expiry given as a date: the end of that day, UTC.
     let request = json!({"request": {"agent": "main", "provider": "anthropic", "profile_id": "Dated", "kind": "token", "secret": TOKEN, "expires_in": "2099-01-31", "confirmed": false}});
-    let reply = call_json(&mut panel, "paste", request).await;
+    let reply = panel.call_json("paste", request).await;
     reply.assert_status(StatusCode::OK);
     let app::views::PasteOutcome::Saved(saved) = serde_json::from_str(&reply.body).unwrap() else {
         panic!("a plain setup token needs no confirmation: {}", reply.body)
@@ -283,9 +271,7 @@ async fn a_saved_change_says_what_openclaw_tries_next_and_how_to_pin_it() {
 
     // Put it first: the outcome names it as what OpenClaw tries next.
     let version = overview.agents[0].version.clone();
-    let reply = call_json(
-        &mut panel,
-        "order-set",
+    let reply = panel.call_json("order-set",
         json!({"agent": "main", "provider": "anthropic", "ids": ["anthropic:dated", "anthropic:manual"], "base_version": version}),
     )
     .await;
@@ -294,8 +280,7 @@ async fn a_saved_change_says_what_openclaw_tries_next_and_how_to_pin_it() {
     assert_eq!(outcome.next.as_deref(), Some("anthropic:dated"));
 
     // A cleared cooldown reports its provider too.
-    let reply =
-        call_json(&mut panel, "clear-cooldown", json!({"agent": "main", "profile_id": "anthropic:default"})).await;
+    let reply = panel.call_json("clear-cooldown", json!({"agent": "main", "profile_id": "anthropic:default"})).await;
     reply.assert_status(StatusCode::OK);
     let outcome: app::views::WriteOutcome = serde_json::from_str(&reply.body).unwrap();
     assert_eq!(outcome.provider.as_deref(), Some("anthropic"));
@@ -313,15 +298,15 @@ async fn the_history_page_lists_changes_newest_first_and_filters() {
     let page = panel.get("/history").await;
     page.assert_status(StatusCode::OK);
     assert!(page.body.contains("No changes yet"), "{}", page.body);
-    call_json(
-        &mut panel,
-        "order-set",
-        json!({"agent": "main", "provider": "anthropic", "ids": ["anthropic:manual"], "base_version": null}),
-    )
-    .await
-    .assert_status(StatusCode::OK);
+    panel
+        .call_json(
+            "order-set",
+            json!({"agent": "main", "provider": "anthropic", "ids": ["anthropic:manual"], "base_version": null}),
+        )
+        .await
+        .assert_status(StatusCode::OK);
     let paste = json!({"request": {"agent": "main", "provider": "openai", "profile_id": null, "kind": "api_key", "secret": "sk-proj-HISTORYHISTORY-0001", "expires_in": null, "confirmed": true}});
-    call_json(&mut panel, "paste", paste).await.assert_status(StatusCode::OK);
+    panel.call_json("paste", paste).await.assert_status(StatusCode::OK);
     let page = panel.get("/history").await;
     let order_at = page.body.find("data-action=\"order-set\"").expect("order-set row");
     let paste_at = page.body.find("data-action=\"paste-api-key\"").expect("paste row");
@@ -341,13 +326,10 @@ async fn the_history_page_lists_changes_newest_first_and_filters() {
 #[tokio::test]
 async fn the_env_keys_page_lists_masked_keys_and_needs_a_session() {
     let mut panel = Panel::logged_in().await;
-    call_json(
-        &mut panel,
-        "env-set",
-        json!({"key": "GROQ_API_KEY", "value": "gsk_ENVPAGEENVPAGE-0001", "base_version": null}),
-    )
-    .await
-    .assert_status(StatusCode::OK);
+    panel
+        .call_json("env-set", json!({"key": "GROQ_API_KEY", "value": "gsk_ENVPAGEENVPAGE-0001", "base_version": null}))
+        .await
+        .assert_status(StatusCode::OK);
     let page = panel.get("/env").await;
     page.assert_status(StatusCode::OK);
     assert!(page.body.contains("data-key=\"GROQ_API_KEY\""), "{}", page.body);

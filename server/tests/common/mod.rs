@@ -213,14 +213,23 @@ impl Panel {
 
     /// A server-function call as the hydrated page makes it (same origin, CSRF header).
     pub async fn call(&mut self, endpoint: &str, form: &str) -> Reply {
+        self.api(endpoint, "application/x-www-form-urlencoded", form.to_owned()).await
+    }
+
+    /// A server-function call with a JSON body (the write functions take JSON).
+    pub async fn call_json(&mut self, endpoint: &str, body: serde_json::Value) -> Reply {
+        self.api(endpoint, "application/json", body.to_string()).await
+    }
+
+    async fn api(&mut self, endpoint: &str, content_type: &str, body: String) -> Reply {
         let mut request = Request::post(format!("/api/{endpoint}"))
             .header("sec-fetch-site", "same-origin")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::CONTENT_TYPE, content_type)
             .header(header::ACCEPT, "application/json");
         if let Some(csrf) = &self.csrf {
             request = request.header("x-csrf-token", csrf);
         }
-        self.send(request.body(Body::from(form.to_owned())).unwrap()).await
+        self.send(request.body(Body::from(body)).unwrap()).await
     }
 }
 
