@@ -11,18 +11,18 @@ use crate::views::Overview;
 #[server(prefix = "/api", endpoint = "overview", client = crate::client::PanelClient)]
 pub async fn get_overview(agent: Option<String>) -> Result<Overview, AppError> {
     crate::session::require_admin()?;
-    let service = use_context::<crate::service::PanelService>().ok_or_else(|| {
+    let service = use_context::<panel_service::PanelService>().ok_or_else(|| {
         tracing::error!("PanelService missing from context");
         AppError::Internal
     })?;
-    service.overview(agent).await
+    Ok(service.overview(agent).await?)
 }
 
 /// The service and the admin's session, or why not.
 #[cfg(feature = "ssr")]
-fn service_and_actor() -> Result<(crate::service::PanelService, String), AppError> {
+fn service_and_actor() -> Result<(panel_service::PanelService, String), AppError> {
     let session = crate::session::require_admin()?;
-    let service = use_context::<crate::service::PanelService>().ok_or_else(|| {
+    let service = use_context::<panel_service::PanelService>().ok_or_else(|| {
         tracing::error!("PanelService missing from context");
         AppError::Internal
     })?;
@@ -33,7 +33,7 @@ fn service_and_actor() -> Result<(crate::service::PanelService, String), AppErro
 #[server(prefix = "/api", endpoint = "paste", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn paste_secret(request: crate::views::PasteRequest) -> Result<crate::views::PasteOutcome, AppError> {
     let (service, actor) = service_and_actor()?;
-    service.paste(&actor, request).await
+    Ok(service.paste(&actor, request).await?)
 }
 
 /// Set a provider's stored order (first tried first), based on the version the page read.
@@ -45,7 +45,7 @@ pub async fn set_order(
     base_version: Option<String>,
 ) -> Result<crate::views::WriteOutcome, AppError> {
     let (service, actor) = service_and_actor()?;
-    service.set_order(&actor, agent, provider, ids, base_version).await
+    Ok(service.set_order(&actor, agent, provider, ids, base_version).await?)
 }
 
 /// Clear a provider's stored order.
@@ -56,7 +56,7 @@ pub async fn clear_order(
     base_version: Option<String>,
 ) -> Result<crate::views::WriteOutcome, AppError> {
     let (service, actor) = service_and_actor()?;
-    service.clear_order(&actor, agent, provider, base_version).await
+    Ok(service.clear_order(&actor, agent, provider, base_version).await?)
 }
 
 /// Remove a profile and every reference to it.
@@ -67,21 +67,21 @@ pub async fn remove_profile(
     base_version: Option<String>,
 ) -> Result<crate::views::WriteOutcome, AppError> {
     let (service, actor) = service_and_actor()?;
-    service.remove_profile(&actor, agent, profile_id, base_version).await
+    Ok(service.remove_profile(&actor, agent, profile_id, base_version).await?)
 }
 
 /// Clear a profile's cooldown or disable.
 #[server(prefix = "/api", endpoint = "clear-cooldown", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn clear_cooldown(agent: String, profile_id: String) -> Result<crate::views::WriteOutcome, AppError> {
     let (service, actor) = service_and_actor()?;
-    service.clear_cooldown(&actor, agent, profile_id).await
+    Ok(service.clear_cooldown(&actor, agent, profile_id).await?)
 }
 
 /// The keys of `<state>/.env`, masked.
 #[server(prefix = "/api", endpoint = "env", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn env_file() -> Result<crate::views::EnvFileView, AppError> {
     let (service, _) = service_and_actor()?;
-    service.env_file().await
+    Ok(service.env_file().await?)
 }
 
 /// Add or replace one `.env` key.
@@ -92,14 +92,14 @@ pub async fn env_set(
     base_version: Option<String>,
 ) -> Result<crate::views::WriteOutcome, AppError> {
     let (service, actor) = service_and_actor()?;
-    service.env_set(&actor, key, value, base_version).await
+    Ok(service.env_set(&actor, key, value, base_version).await?)
 }
 
 /// Remove one `.env` key.
 #[server(prefix = "/api", endpoint = "env-unset", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn env_unset(key: String, base_version: Option<String>) -> Result<crate::views::WriteOutcome, AppError> {
     let (service, actor) = service_and_actor()?;
-    service.env_unset(&actor, key, base_version).await
+    Ok(service.env_unset(&actor, key, base_version).await?)
 }
 
 /// The history (audit log), newest first.
@@ -109,28 +109,28 @@ pub async fn history(
     provider: Option<String>,
 ) -> Result<Vec<crate::views::HistoryEntry>, AppError> {
     let (service, _) = service_and_actor()?;
-    service.history(agent, provider).await
+    Ok(service.history(agent, provider).await?)
 }
 
 /// The Doctor page: the native checks now, and where OpenClaw's doctor stands.
 #[server(prefix = "/api", endpoint = "doctor", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn doctor() -> Result<crate::views::DoctorView, AppError> {
     let (service, _) = service_and_actor()?;
-    service.doctor().await
+    Ok(service.doctor().await?)
 }
 
 /// Apply the fix of one native finding (the server finds it again first).
 #[server(prefix = "/api", endpoint = "doctor-fix", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn doctor_fix(key: String) -> Result<crate::views::FixOutcome, AppError> {
     let (service, actor) = service_and_actor()?;
-    service.doctor_fix(&actor, key).await
+    Ok(service.doctor_fix(&actor, key).await?)
 }
 
 /// Start OpenClaw's own doctor (read-only) in the background, unless one is running.
 #[server(prefix = "/api", endpoint = "openclaw-doctor-run", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn openclaw_doctor_run() -> Result<crate::views::OpenClawDoctorView, AppError> {
     let (service, _) = service_and_actor()?;
-    service.openclaw_doctor_start().await
+    Ok(service.openclaw_doctor_start().await?)
 }
 
 /// Where OpenClaw's doctor run stands (the page asks every second while it runs).

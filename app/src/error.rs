@@ -46,3 +46,21 @@ impl FromServerFnError for AppError {
         Self::Request(value.to_string())
     }
 }
+
+/// The one place where the application layer's errors become what the browser sees. Causes of
+/// internal failures were logged where they were made ([`panel_service::ServiceError::internal`]);
+/// every other variant is already a sentence for the admin.
+#[cfg(feature = "ssr")]
+impl From<panel_service::ServiceError> for AppError {
+    fn from(error: panel_service::ServiceError) -> Self {
+        use panel_service::ServiceError as S;
+        match error {
+            S::UnknownAgent(id) => Self::UnknownAgent(id),
+            S::BadAgentId(id) => Self::BadAgentId(id),
+            S::Refused(why) => Self::Refused(why),
+            S::Conflict { current_orders, version } => Self::Conflict { current_orders, version },
+            S::Busy => Self::Busy,
+            S::Internal => Self::Internal,
+        }
+    }
+}

@@ -1,6 +1,7 @@
-//! The panel's user interface: pages, components, server-function declarations and the view types
-//! shared by server and browser. Compiled twice: with `ssr` into the server (where
-//! [`service`] reads OpenClaw's state) and with `hydrate` into the browser's wasm.
+//! The panel's user interface: pages, components and the server-function declarations. Compiled
+//! twice: with `ssr` into the server (where each server function calls the application layer,
+//! `panel-service`) and with `hydrate` into the browser's wasm (where the same functions are
+//! HTTP calls). The view types they exchange live in `panel-views`.
 
 #![recursion_limit = "512"]
 
@@ -11,10 +12,9 @@ pub mod dom;
 pub mod error;
 pub mod page_state;
 pub mod pages;
-#[cfg(feature = "ssr")]
-pub mod service;
 pub mod session;
-pub mod views;
+/// The view types, from their own crate (the application layer builds them without Leptos).
+pub use panel_views as views;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};

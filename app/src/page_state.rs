@@ -73,7 +73,7 @@ impl PastePrefill {
     pub fn replace(agent: &str, profile_id: &str, kind: Kind) -> Self {
         Self {
             agent: Some(agent.to_owned()),
-            provider: openclaw_ids::profile_provider(profile_id).unwrap_or_default().to_owned(),
+            provider: panel_common::ids::profile_provider(profile_id).unwrap_or_default().to_owned(),
             profile_id: profile_id.to_owned(),
             kind: Some(if kind == Kind::ApiKey { PasteKind::ApiKey } else { PasteKind::Token }),
             replacing: true,

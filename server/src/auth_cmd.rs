@@ -9,7 +9,7 @@ use openclaw_state::write::engine::{WriteError, WriteReport, Writer};
 use openclaw_state::write::normalize::SecretKind;
 use secrecy::SecretString;
 
-use crate::audit::{AuditEntry, AuditLog};
+use panel_service::audit::{AuditAction, AuditLog, AuditTarget, entry_for_write};
 use crate::cli::{AuthCommand, EnvCommand, KeyDestination, OrderCommand, WriteArgs};
 
 fn read_secret(prompt: &str) -> Result<SecretString, String> {
@@ -71,9 +71,9 @@ fn user_from_passwd() -> Option<String> {
 }
 
 /// Prints the result, writes the audit line, returns the exit code.
-fn finish(args: &WriteArgs, action: &str, provider: Option<&str>, result: Result<WriteReport, WriteError>) -> ExitCode {
+fn finish(args: &WriteArgs, action: AuditAction, target: AuditTarget, result: Result<WriteReport, WriteError>) -> ExitCode {
     let log = AuditLog::in_dir(&args.data.resolve());
-    let (entry, code) = match &result {
+    let code = match &result {
         Ok(report) => {
             if args.json {
                 println!("{}", serde_json::to_string_pretty(report).unwrap_or_default());
@@ -94,8 +94,7 @@ fn finish(args: &WriteArgs, action: &str, provider: Option<&str>, result: Result
                     println!("{}", report.restart_note);
                 }
             }
-            let entry = AuditEntry::done(&actor(), action, provider, report);
-            (entry, ExitCode::SUCCESS)
+            ExitCode::SUCCESS
         }
         Err(error) => {
             if args.json {
@@ -106,10 +105,10 @@ fn finish(args: &WriteArgs, action: &str, provider: Option<&str>, result: Result
                 println!("{}", serde_json::to_string_pretty(&body).unwrap_or_default());
             }
             eprintln!("openclaw-auth-panel: {error}");
-            let entry = AuditEntry::refused(&actor(), action, "", provider, error.to_string());
-            (entry, ExitCode::FAILURE)
+            ExitCode::FAILURE
         }
     };
+    let entry = entry_for_write(&actor(), action, target, &result, WriteError::to_string);
     if let Err(e) = log.append(&entry) {
         eprintln!("openclaw-auth-panel: warning: cannot write the audit log {}: {e}", log.path().display());
     }
@@ -133,7 +132,7 @@ pub fn run_auth(command: AuthCommand) -> ExitCode {
                 a.strict,
                 a.write.if_version.as_deref(),
             );
-            finish(&a.write, "paste-token", Some(&a.provider), result)
+            finish(&a.write, AuditAction::PasteToken, AuditTarget::new(a.agent.clone().unwrap_or_default(), Some(a.provider.clone()), None), result)
         }
         AuthCommand::PasteApiKey(a) => {
             let secret = match read_secret(&format!("Paste API key for {}: ", a.provider)) {
@@ -156,7 +155,7 @@ pub fn run_auth(command: AuthCommand) -> ExitCode {
                     w.paste_api_key_to_env(&a.provider, &secret, a.strict, a.write.if_version.as_deref())
                 }
             };
-            finish(&a.write, "paste-api-key", Some(&a.provider), result)
+            finish(&a.write, AuditAction::PasteApiKey, AuditTarget::new(a.agent.clone().unwrap_or_default(), Some(a.provider.clone()), None), result)
         }
         AuthCommand::Order(o) => match o.command {
             OrderCommand::Get { provider, agent, write } => match writer(&write).order_get(agent.as_deref(), &provider)
@@ -178,21 +177,21 @@ pub fn run_auth(command: AuthCommand) -> ExitCode {
             },
             OrderCommand::Set { provider, agent, ids, write } => {
                 let result = writer(&write).order_set(agent.as_deref(), &provider, &ids, write.if_version.as_deref());
-                finish(&write, "order-set", Some(&provider), result)
+                finish(&write, AuditAction::OrderSet, AuditTarget::new(agent.unwrap_or_default(), Some(provider), None), result)
             }
             OrderCommand::Clear { provider, agent, write } => {
                 let result = writer(&write).order_clear(agent.as_deref(), &provider, write.if_version.as_deref());
-                finish(&write, "order-clear", Some(&provider), result)
+                finish(&write, AuditAction::OrderClear, AuditTarget::new(agent.unwrap_or_default(), Some(provider), None), result)
             }
         },
         AuthCommand::Remove(p) => {
             let result = writer(&p.write).remove(p.agent.as_deref(), &p.profile_id, p.write.if_version.as_deref());
-            finish(&p.write, "remove", None, result)
+            finish(&p.write, AuditAction::Remove, AuditTarget::new(p.agent.unwrap_or_default(), None, Some(p.profile_id)), result)
         }
         AuthCommand::ClearCooldown(p) => {
             let result =
                 writer(&p.write).clear_cooldown(p.agent.as_deref(), &p.profile_id, p.write.if_version.as_deref());
-            finish(&p.write, "clear-cooldown", None, result)
+            finish(&p.write, AuditAction::ClearCooldown, AuditTarget::new(p.agent.unwrap_or_default(), None, Some(p.profile_id)), result)
         }
     }
 }
@@ -210,11 +209,11 @@ pub fn run_env(command: EnvCommand) -> ExitCode {
                 SecretString::from(value.expose_secret().trim_end_matches(['\n', '\r']).to_owned())
             };
             let result = writer(&write).env_set(&key, &value, write.if_version.as_deref());
-            finish(&write, "env-set", None, result)
+            finish(&write, AuditAction::EnvSet, AuditTarget::default(), result)
         }
         EnvCommand::Unset { key, write } => {
             let result = writer(&write).env_unset(&key, write.if_version.as_deref());
-            finish(&write, "env-unset", None, result)
+            finish(&write, AuditAction::EnvUnset, AuditTarget::default(), result)
         }
     }
 }

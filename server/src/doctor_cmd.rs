@@ -24,7 +24,7 @@ pub fn run(args: DoctorArgs) -> ExitCode {
     let config = crate::serve::panel_config(&args.state);
     let options = ReadOptions {
         process_env: config.process_env.clone(),
-        now_ms: app::service::now_ms(),
+        now_ms: panel_service::now_ms(),
         openclaw_version: config.openclaw_version.clone(),
     };
     let snapshot = read_state(&config.location, &options);

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use app::service::PanelService;
+use panel_service::PanelService;
 use app::session::SiteInfo;
 use app::{App, shell};
 use axum::Router;

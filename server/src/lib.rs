@@ -4,8 +4,6 @@
 // Leptos views are deeply nested types; the paste form and the profiles table exceed the default.
 #![recursion_limit = "512"]
 
-/// The audit log lives with the panel's services (the page's writes append to it too).
-pub use app::service::audit;
 pub mod auth;
 pub mod auth_cmd;
 pub mod cli;

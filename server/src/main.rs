@@ -32,7 +32,7 @@ fn main() -> ExitCode {
                 eprintln!("openclaw-auth-panel: {} is not empty; give a new directory", state_dir.display());
                 return ExitCode::from(2);
             }
-            match demo::seed(&state_dir, app::service::now_ms()) {
+            match demo::seed(&state_dir, panel_service::now_ms()) {
                 Ok(()) => {
                     println!("{}", state_dir.display());
                     ExitCode::SUCCESS

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use app::service::{PanelConfig, PanelService};
+use panel_service::{PanelConfig, PanelService};
 use openclaw_state::StateLocation;
 use openclaw_state::paths::PathEnv;
 
@@ -75,7 +75,7 @@ fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
     let config = if args.demo {
         let dir = tempfile::Builder::new().prefix("openclaw-auth-panel-demo-").tempdir().map_err(ServeError::Demo)?;
         let state_dir = dir.path().join(".openclaw");
-        crate::demo::seed(&state_dir, app::service::now_ms()).map_err(ServeError::Demo)?;
+        crate::demo::seed(&state_dir, panel_service::now_ms()).map_err(ServeError::Demo)?;
         let config = PanelConfig {
             location: StateLocation::in_dir(&state_dir),
             process_env: Default::default(),

@@ -317,7 +317,7 @@ async fn agent_ids_that_leave_the_state_dir_are_refused() {
 async fn plain_http_on_a_network_address_warns_on_every_page() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join(".openclaw");
-    panel_server::demo::seed(&state, app::service::now_ms()).unwrap();
+    panel_server::demo::seed(&state, panel_service::now_ms()).unwrap();
     let site = app::session::SiteInfo { plain_http_on_network: true };
     let mut panel = Panel::over_with_site(dir, &state, true, |_| {}, site);
     let login = panel.get("/login").await;

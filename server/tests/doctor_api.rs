@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use common::{Panel, Reply};
 use serde_json::json;
 
-fn doctor_of(reply: &Reply) -> app::views::DoctorView {
+fn doctor_of(reply: &Reply) -> panel_views::DoctorView {
     serde_json::from_str(&reply.body).unwrap_or_else(|e| panic!("{e}: {}", reply.body))
 }
 
@@ -51,7 +51,7 @@ async fn a_fix_is_found_again_applied_audited_and_gone() {
 
     let reply = panel.call_json("doctor-fix", json!({"key": finding.key})).await;
     reply.assert_status(StatusCode::OK);
-    let outcome: app::views::FixOutcome = serde_json::from_str(&reply.body).unwrap();
+    let outcome: panel_views::FixOutcome = serde_json::from_str(&reply.body).unwrap();
     assert!(outcome.did.starts_with("chmod 600"), "{outcome:?}");
     assert_eq!(std::fs::metadata(&env).unwrap().permissions().mode() & 0o777, 0o600);
     let view = doctor_of(&panel.call_json("doctor", json!({})).await);
@@ -63,7 +63,7 @@ async fn a_fix_is_found_again_applied_audited_and_gone() {
     assert!(reply.body.contains("not there any more"), "{}", reply.body);
 
     let history = panel.call_json("history", json!({"agent": null, "provider": null})).await;
-    let history: Vec<app::views::HistoryEntry> = serde_json::from_str(&history.body).unwrap();
+    let history: Vec<panel_views::HistoryEntry> = serde_json::from_str(&history.body).unwrap();
     assert!(
         history.iter().any(|e| e.action == "doctor-fix" && e.ok && e.changes[0].starts_with("chmod 600")),
         "{history:?}"

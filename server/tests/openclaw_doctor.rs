@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use app::service::openclaw_doctor::{DoctorRunner, RunnerConfig};
-use app::views::RunOutcomeView;
+use panel_service::openclaw_doctor::{DoctorRunner, RunnerConfig};
+use panel_views::RunOutcomeView;
 
 fn runner(binary: Option<PathBuf>, state: &Path, timeout: Duration) -> DoctorRunner {
     DoctorRunner::new(RunnerConfig {

@@ -42,7 +42,7 @@ async fn server_function_returns_masked_data_only() {
     let mut panel = Panel::logged_in().await;
     let Reply { status, body, .. } = panel.call("overview", "").await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let overview: app::views::Overview = serde_json::from_str(&body).unwrap();
+    let overview: panel_views::Overview = serde_json::from_str(&body).unwrap();
     assert_eq!(overview.agent_ids, ["main", "archive", "ops", "work"]);
     let main = &overview.agents[0];
     let anthropic = main.providers.iter().find(|p| p.provider == "anthropic").unwrap();
@@ -56,7 +56,7 @@ async fn agent_filter_works_and_bad_ids_are_refused() {
     let mut panel = Panel::logged_in().await;
     let Reply { status, body, .. } = panel.call("overview", "agent=work").await;
     assert_eq!(status, StatusCode::OK);
-    let overview: app::views::Overview = serde_json::from_str(&body).unwrap();
+    let overview: panel_views::Overview = serde_json::from_str(&body).unwrap();
     assert_eq!(overview.agents.len(), 1);
     assert_eq!(overview.agents[0].id, "work");
     let work_anthropic = &overview.agents[0].providers[0];

@@ -189,9 +189,9 @@ async fn a_paste_with_hints_asks_first_then_saves_and_shows_in_history() {
     let request = json!({"request": {"agent": "main", "provider": "anthropic", "profile_id": "anthropic:key", "kind": "api_key", "secret": TOKEN, "expires_in": null, "confirmed": false}});
     let reply = panel.call_json("paste", request.clone()).await;
     reply.assert_status(StatusCode::OK);
-    let outcome: app::views::PasteOutcome = serde_json::from_str(&reply.body).unwrap();
+    let outcome: panel_views::PasteOutcome = serde_json::from_str(&reply.body).unwrap();
     match &outcome {
-        app::views::PasteOutcome::Confirm { profile_id, masked, hints } => {
+        panel_views::PasteOutcome::Confirm { profile_id, masked, hints } => {
             assert_eq!(profile_id, "anthropic:key");
             assert_eq!(masked, "sk-ant-o...NEWTOKEN");
             assert!(hints.iter().any(|h| h.code == "setup-token-as-api-key"), "{hints:?}");
@@ -205,14 +205,14 @@ async fn a_paste_with_hints_asks_first_then_saves_and_shows_in_history() {
     confirmed["request"]["confirmed"] = json!(true);
     let reply = panel.call_json("paste", confirmed).await;
     reply.assert_status(StatusCode::OK);
-    let outcome: app::views::PasteOutcome = serde_json::from_str(&reply.body).unwrap();
-    let app::views::PasteOutcome::Saved(saved) = outcome else { panic!("not saved") };
+    let outcome: panel_views::PasteOutcome = serde_json::from_str(&reply.body).unwrap();
+    let panel_views::PasteOutcome::Saved(saved) = outcome else { panic!("not saved") };
     assert_eq!(saved.profile_id.as_deref(), Some("anthropic:key"));
     assert!(saved.changes.iter().any(|c| c.contains("anthropic:key")));
 
     // The order editor's conflict: based on an old version.
     let overview = panel.call("overview", "agent=main").await;
-    let overview: app::views::Overview = serde_json::from_str(&overview.body).unwrap();
+    let overview: panel_views::Overview = serde_json::from_str(&overview.body).unwrap();
     let version = overview.agents[0].version.clone();
     assert!(!version.is_empty());
     panel.call_json("order-set", json!({"agent": "main", "provider": "anthropic", "ids": ["anthropic:key", "anthropic:manual"], "base_version": version})).await.assert_status(StatusCode::OK);
@@ -236,7 +236,7 @@ async fn a_paste_with_hints_asks_first_then_saves_and_shows_in_history() {
     }
 
     let reply = panel.call_json("history", json!({"agent": "main", "provider": "anthropic"})).await;
-    let history: Vec<app::views::HistoryEntry> = serde_json::from_str(&reply.body).unwrap();
+    let history: Vec<panel_views::HistoryEntry> = serde_json::from_str(&reply.body).unwrap();
     assert_eq!(history[0].action, "order-set");
     assert!(!history[0].ok, "the refused conflict is recorded");
     assert!(
@@ -253,7 +253,7 @@ async fn a_saved_change_says_what_openclaw_tries_next_and_how_to_pin_it() {
     let request = json!({"request": {"agent": "main", "provider": "anthropic", "profile_id": "Dated", "kind": "token", "secret": TOKEN, "expires_in": "2099-01-31", "confirmed": false}});
     let reply = panel.call_json("paste", request).await;
     reply.assert_status(StatusCode::OK);
-    let app::views::PasteOutcome::Saved(saved) = serde_json::from_str(&reply.body).unwrap() else {
+    let panel_views::PasteOutcome::Saved(saved) = serde_json::from_str(&reply.body).unwrap() else {
         panic!("a plain setup token needs no confirmation: {}", reply.body)
     };
     assert_eq!(saved.profile_id.as_deref(), Some("anthropic:dated"));
@@ -262,7 +262,7 @@ async fn a_saved_change_says_what_openclaw_tries_next_and_how_to_pin_it() {
     assert_eq!(saved.masked.as_deref(), Some("sk-ant-o...NEWTOKEN"));
     assert!(saved.next.is_some());
     assert!(!saved.restart_note.is_empty());
-    let overview: app::views::Overview =
+    let overview: panel_views::Overview =
         serde_json::from_str(&panel.call("overview", "agent=main").await.body).unwrap();
     let row =
         overview.agents[0].providers.iter().flat_map(|p| &p.profiles).find(|p| p.id == "anthropic:dated").unwrap();
@@ -276,16 +276,16 @@ async fn a_saved_change_says_what_openclaw_tries_next_and_how_to_pin_it() {
     )
     .await;
     reply.assert_status(StatusCode::OK);
-    let outcome: app::views::WriteOutcome = serde_json::from_str(&reply.body).unwrap();
+    let outcome: panel_views::WriteOutcome = serde_json::from_str(&reply.body).unwrap();
     assert_eq!(outcome.next.as_deref(), Some("anthropic:dated"));
 
     // A cleared cooldown reports its provider too.
     let reply = panel.call_json("clear-cooldown", json!({"agent": "main", "profile_id": "anthropic:default"})).await;
     reply.assert_status(StatusCode::OK);
-    let outcome: app::views::WriteOutcome = serde_json::from_str(&reply.body).unwrap();
+    let outcome: panel_views::WriteOutcome = serde_json::from_str(&reply.body).unwrap();
     assert_eq!(outcome.provider.as_deref(), Some("anthropic"));
     assert!(outcome.changes.iter().any(|c| c.contains("cooldownUntil")), "{:?}", outcome.changes);
-    let overview: app::views::Overview =
+    let overview: panel_views::Overview =
         serde_json::from_str(&panel.call("overview", "agent=main").await.body).unwrap();
     let row =
         overview.agents[0].providers.iter().flat_map(|p| &p.profiles).find(|p| p.id == "anthropic:default").unwrap();

@@ -35,7 +35,7 @@ fn id_preview(provider: &str, name: &str) -> Result<String, String> {
     if provider.is_empty() {
         return Err("give a provider first".to_owned());
     }
-    openclaw_ids::resolve_profile_id(provider, Some(name)).map_err(|e| e.to_string())
+    panel_common::ids::resolve_profile_id(provider, Some(name)).map_err(|e| e.to_string())
 }
 
 #[component]

@@ -68,7 +68,7 @@ fn HistoryTable(entries: Vec<HistoryEntry>) -> impl IntoView {
             } else {
                 view! { <span class="badge status-expired">"refused"</span> }.into_any()
             };
-            let action_attr = e.action.clone();
+            let action_attr = e.action.as_str();
             let ok_attr = e.ok.to_string();
             let when = format!("{} UTC", e.at.replace('T', " ").trim_end_matches('Z'));
             let changes = if e.changes.is_empty() { e.error.clone().unwrap_or_default() } else { e.changes.join("; ") };
@@ -76,7 +76,7 @@ fn HistoryTable(entries: Vec<HistoryEntry>) -> impl IntoView {
                 <tr class="history-row" data-action=action_attr data-ok=ok_attr>
                     <td class="nowrap">{when}</td>
                     <td>{e.actor}</td>
-                    <td><code>{e.action}</code></td>
+                    <td><code>{e.action.as_str()}</code></td>
                     <td>{e.agent}</td>
                     <td>{e.provider.unwrap_or_default()}</td>
                     <td class="profile-id">{e.profile_id.unwrap_or_default()}</td>

@@ -601,7 +601,7 @@ fn remove_request(
     config_order: Option<Vec<String>>,
 ) -> ConfirmRequest {
     let id = &profile.id;
-    let provider = openclaw_ids::profile_provider(id).unwrap_or_default();
+    let provider = panel_common::ids::profile_provider(id).unwrap_or_default();
     let mut lines = vec![format!(
         "The secret ({}) is deleted from {}; OpenClaw can no longer use it, and the panel cannot bring it back.",
         profile.masked,

@@ -7,36 +7,7 @@
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
 
-/// The three credential types OpenClaw stores.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-pub enum CredentialKind {
-    #[serde(rename = "oauth")]
-    OAuth,
-    #[serde(rename = "token")]
-    Token,
-    #[serde(rename = "api_key")]
-    ApiKey,
-}
-
-impl CredentialKind {
-    /// The `type` string OpenClaw writes.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::OAuth => "oauth",
-            Self::Token => "token",
-            Self::ApiKey => "api_key",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "oauth" => Some(Self::OAuth),
-            "token" => Some(Self::Token),
-            "api_key" => Some(Self::ApiKey),
-            _ => None,
-        }
-    }
-}
+pub use panel_common::CredentialKind;
 
 /// A reference to a secret kept elsewhere: `{source, provider, id}`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

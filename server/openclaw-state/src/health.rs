@@ -8,65 +8,7 @@ use crate::store::UsageStats;
 /// OpenClaw's warning window: a token expiring within 24 h is `expiring`.
 pub const WARN_AFTER_MS: i64 = 24 * 60 * 60 * 1000;
 
-/// The status words of `models status` (`missing` is printed as `unknown` in its text mode).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum HealthStatus {
-    Ok,
-    Static,
-    Expiring,
-    Expired,
-    Missing,
-}
-
-impl HealthStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ok => "ok",
-            Self::Static => "static",
-            Self::Expiring => "expiring",
-            Self::Expired => "expired",
-            Self::Missing => "missing",
-        }
-    }
-}
-
-/// Why a profile is not usable, in OpenClaw's reason codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReasonCode {
-    Expired,
-    MissingCredential,
-    InvalidExpires,
-}
-
-impl ReasonCode {
-    /// OpenClaw's `reasonCode` string.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Expired => "expired",
-            Self::MissingCredential => "missing_credential",
-            Self::InvalidExpires => "invalid_expires",
-        }
-    }
-}
-
-/// Cooldown (temporary, after failures) or disabled (billing / permanent auth failure).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum UnusableKind {
-    Cooldown,
-    Disabled,
-}
-
-impl UnusableKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Cooldown => "cooldown",
-            Self::Disabled => "disabled",
-        }
-    }
-}
+pub use panel_common::{HealthStatus, ReasonCode, UnusableKind};
 
 /// A profile that OpenClaw skips until `until`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -15,7 +15,7 @@ pub mod credential;
 pub mod doctor;
 pub mod env;
 pub mod health;
-pub use openclaw_ids as ids;
+pub use panel_common::ids;
 pub mod mask;
 pub mod order;
 pub mod paths;

@@ -3,14 +3,7 @@
 
 use std::path::PathBuf;
 
-/// How bad a problem is for the admin reading the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
+pub use panel_common::Severity;
 
 /// One thing that could not be read, or was read but OpenClaw would ignore or refuse.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

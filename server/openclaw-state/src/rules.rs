@@ -179,6 +179,16 @@ impl RuleSet {
         }
     }
 
+    /// The rule family that goes with a storage era when no version is recorded.
+    pub fn for_era(era: crate::snapshot::Era) -> &'static RuleSet {
+        use crate::snapshot::Era;
+        Self::for_family(match era {
+            Era::A => VersionFamily::V2026_3,
+            Era::B => VersionFamily::V2026_5,
+            Era::C => VersionFamily::V2026_9,
+        })
+    }
+
     /// The newest rules, used when nothing tells which version owns the state.
     pub fn newest() -> &'static RuleSet {
         &RULES[2]

@@ -18,36 +18,7 @@ use crate::store::json::{self, JsonStore};
 use crate::store::sqlite::{self, AgentDb, SharedDb};
 use crate::store::{AuthStore, StoreError, UsageStats};
 
-/// OpenClaw's credential storage generation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-pub enum Era {
-    /// `auth-profiles.json` with order and usage inside (≤ 2026.4.5).
-    A,
-    /// `auth-profiles.json` + `auth-state.json` (2026.4.6 – 2026.5.x).
-    B,
-    /// SQLite (2026.6+).
-    C,
-}
-
-impl Era {
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::A => "A: auth-profiles.json (OpenClaw ≤ 2026.4.5)",
-            Self::B => "B: auth-profiles.json + auth-state.json (2026.4.6 – 2026.5.x)",
-            Self::C => "C: SQLite (2026.6 and later)",
-        }
-    }
-
-    /// The rule family that goes with a storage era when no version is recorded.
-    pub fn rules(self) -> &'static RuleSet {
-        use crate::rules::VersionFamily::*;
-        RuleSet::for_family(match self {
-            Self::A => V2026_3,
-            Self::B => V2026_5,
-            Self::C => V2026_9,
-        })
-    }
-}
+pub use panel_common::Era;
 
 /// Where a profile an agent sees is stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -487,7 +458,7 @@ fn choose_rules(flag: Option<&str>, config: Option<&Config>, agents: &[AgentStat
         return (RuleSet::for_family(family), format!("meta.lastTouchedVersion {v} in openclaw.json"));
     }
     if let Some(era) = agents.iter().filter_map(|a| a.era).max() {
-        return (era.rules(), format!("storage era {}", era.label()));
+        return (RuleSet::for_era(era), format!("storage era {}", era.label()));
     }
     (RuleSet::newest(), "no version recorded and no store found: newest rules".to_owned())
 }

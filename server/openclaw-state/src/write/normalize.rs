@@ -7,6 +7,7 @@
 //! `-`, `-` runs collapsed and trimmed, empty → `default`) and `parseDurationMs` with days as the
 //! default unit for `--expires-in`.
 
+use panel_common::HintCode;
 use serde::Serialize;
 
 /// The prefix of an Anthropic setup token (`claude setup-token`).
@@ -46,14 +47,14 @@ pub enum Hint {
 
 impl Hint {
     /// The hint's stable code (the `code` field of its JSON form).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> HintCode {
         match self {
-            Self::SetupTokenAsApiKey => "setup-token-as-api-key",
-            Self::JoinedLines { .. } => "joined-lines",
-            Self::SurroundingQuotes => "surrounding-quotes",
-            Self::DroppedCharacters { .. } => "dropped-characters",
-            Self::SameSecretAs { .. } => "same-secret-as",
-            Self::ClaudeCodeOnly => "claude-code-only",
+            Self::SetupTokenAsApiKey => HintCode::SetupTokenAsApiKey,
+            Self::JoinedLines { .. } => HintCode::JoinedLines,
+            Self::SurroundingQuotes => HintCode::SurroundingQuotes,
+            Self::DroppedCharacters { .. } => HintCode::DroppedCharacters,
+            Self::SameSecretAs { .. } => HintCode::SameSecretAs,
+            Self::ClaudeCodeOnly => HintCode::ClaudeCodeOnly,
         }
     }
 
@@ -281,7 +282,7 @@ mod tests {
             Hint::SameSecretAs { profile_id: "a:b".into() },
             Hint::ClaudeCodeOnly,
         ] {
-            assert_eq!(serde_json::to_value(&hint).unwrap()["code"], hint.code());
+            assert_eq!(serde_json::to_value(&hint).unwrap()["code"], hint.code().as_str());
         }
     }
 

@@ -13,11 +13,8 @@ use openclaw_state::status::env_providers;
 use openclaw_state::{Credential, CredentialKind, Problem, StateSnapshot};
 use secrecy::ExposeSecret;
 
-use super::timefmt::format_utc;
-use crate::views::{
-    AgentView, Kind, Overview, ProblemView, ProfileView, ProviderView, SourceKind, SourceView, Status, Summary,
-    UnusableView,
-};
+use super::clock::format_utc;
+use panel_views::{AgentView, Overview, ProblemView, ProfileView, ProviderView, SourceKind, SourceView, Summary, UnusableView};
 
 pub(super) fn build(snapshot: &StateSnapshot, agent: Option<&str>) -> Overview {
     let loc = &snapshot.location;
@@ -27,11 +24,11 @@ pub(super) fn build(snapshot: &StateSnapshot, agent: Option<&str>) -> Overview {
     for p in agents.iter().flat_map(|a| &a.providers).flat_map(|p| &p.profiles) {
         summary.profiles += 1;
         match p.status {
-            Status::Ok => summary.ok += 1,
-            Status::Static => summary.static_ += 1,
-            Status::Expiring => summary.expiring += 1,
-            Status::Expired => summary.expired += 1,
-            Status::Missing => summary.missing += 1,
+            HealthStatus::Ok => summary.ok += 1,
+            HealthStatus::Static => summary.static_ += 1,
+            HealthStatus::Expiring => summary.expiring += 1,
+            HealthStatus::Expired => summary.expired += 1,
+            HealthStatus::Missing => summary.missing += 1,
         }
         if p.unusable.is_some() {
             summary.unusable += 1;
@@ -66,7 +63,7 @@ fn known_providers(snapshot: &StateSnapshot) -> Vec<String> {
 
 fn problem_view(snapshot: &StateSnapshot, p: &Problem) -> ProblemView {
     ProblemView {
-        severity: format!("{:?}", p.severity).to_lowercase(),
+        severity: p.severity,
         path: snapshot.location.display(&p.path),
         message: p.message.clone(),
         hint: p.hint.clone(),
@@ -136,9 +133,9 @@ fn agent_view(snapshot: &StateSnapshot, agent: &AgentState) -> AgentView {
                 )
             });
             let status = if healths.is_empty() {
-                if env.is_some() { Status::Static } else { Status::Missing }
+                if env.is_some() { HealthStatus::Static } else { HealthStatus::Missing }
             } else {
-                status(provider_rollup(healths.iter().map(|(k, h)| (*k, h))))
+                provider_rollup(healths.iter().map(|(k, h)| (*k, h)))
             };
             ProviderView {
                 provider: provider.to_owned(),
@@ -158,32 +155,13 @@ fn agent_view(snapshot: &StateSnapshot, agent: &AgentState) -> AgentView {
         id: agent.id.clone(),
         is_default: agent.is_default,
         in_config: agent.in_config,
-        era: agent.era.map(|e| format!("{e:?}")),
-        era_label: agent.era.map(|e| e.label().to_owned()),
+        era: agent.era,
         store_path: loc.display(&agent.store_path),
         state_path: loc.display(&agent.state_path),
         migration_required: agent.migration_required,
         providers,
         // Filled in by the service, which can read the store's version.
         version: String::new(),
-    }
-}
-
-fn status(s: HealthStatus) -> Status {
-    match s {
-        HealthStatus::Ok => Status::Ok,
-        HealthStatus::Static => Status::Static,
-        HealthStatus::Expiring => Status::Expiring,
-        HealthStatus::Expired => Status::Expired,
-        HealthStatus::Missing => Status::Missing,
-    }
-}
-
-fn kind(k: CredentialKind) -> Kind {
-    match k {
-        CredentialKind::OAuth => Kind::OAuth,
-        CredentialKind::Token => Kind::Token,
-        CredentialKind::ApiKey => Kind::ApiKey,
     }
 }
 
@@ -250,15 +228,15 @@ fn profile_view(
     };
     ProfileView {
         id: p.id.clone(),
-        kind: kind(p.credential.kind),
+        kind: p.credential.kind,
         masked: masked(&p.credential),
         source,
-        status: status(h.status),
-        reason: h.reason.map(|r| r.as_str().to_owned()),
+        status: h.status,
+        reason: h.reason,
         expires_at: h.expires_at.map(format_utc),
         expiry_text: expiry_text(h, &p.credential),
         unusable: h.unusable.as_ref().map(|u| UnusableView {
-            kind: u.kind.as_str().to_owned(),
+            kind: u.kind,
             reason: u.reason.clone(),
             model: u.model.clone(),
             until: format_utc(u.until),
@@ -285,10 +263,10 @@ fn env_view(snapshot: &StateSnapshot, var: &str, value: &EnvValue, next: Option<
     ProfileView {
         is_next: next == Some(id.as_str()),
         id,
-        kind: if var.contains("OAUTH_TOKEN") { Kind::Token } else { Kind::ApiKey },
+        kind: if var.contains("OAUTH_TOKEN") { CredentialKind::Token } else { CredentialKind::ApiKey },
         masked: mask_secret(value.value.expose_secret()),
         source: SourceView { kind: source_kind, label, path },
-        status: Status::Static,
+        status: HealthStatus::Static,
         reason: None,
         expires_at: None,
         expiry_text: "never expires".into(),

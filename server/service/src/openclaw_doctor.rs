@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
-use crate::views::{LintFindingView, OpenClawDoctorView, OpenClawRunView, RunOutcomeView, TextSectionView};
+use panel_views::{LintFindingView, OpenClawDoctorView, OpenClawRunView, RunOutcomeView, TextSectionView};
 
 /// What OpenClaw's doctor can do, by version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -321,7 +321,7 @@ impl DoctorRunner {
     /// Runs it now and waits (the CLI, tests and the background task).
     pub async fn run(&self, binary: &Path, scrub: &(impl Fn(String) -> String + Send + Sync)) -> OpenClawRunView {
         let started = Instant::now();
-        let started_at = super::timefmt::format_utc(super::now_ms());
+        let started_at = super::clock::format_utc(super::now_ms());
         let deadline = self.config.timeout;
         let version_out =
             run_command(binary, &["--version"], &self.config, deadline.min(Duration::from_secs(30))).await;

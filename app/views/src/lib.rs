@@ -1,63 +1,14 @@
-//! The data the browser receives. Nothing here can hold a secret: a credential crosses as its
-//! masked hint only (OpenClaw's mask), and every type is plain data, serialisable both ways.
+//! The data the browser receives, built on the server by `panel-service` and rendered by the `app`
+//! crate's pages.
+//!
+//! Architecture invariant: no type sent to the browser can hold a secret. A credential crosses as
+//! its masked hint only; the one type here that carries a secret, [`PasteRequest`], only travels
+//! towards the server and redacts it in `Debug`. Every type is plain data over `panel-common`'s
+//! enums, serialisable both ways, and compiles for wasm32.
 
 use serde::{Deserialize, Serialize};
 
-/// Expiry state of a profile or provider, in OpenClaw's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Ok,
-    Static,
-    Expiring,
-    Expired,
-    Missing,
-}
-
-impl Status {
-    /// The word shown on the page (never colour alone).
-    pub fn word(self) -> &'static str {
-        match self {
-            Self::Ok => "ok",
-            Self::Static => "static",
-            Self::Expiring => "expiring",
-            Self::Expired => "expired",
-            Self::Missing => "missing",
-        }
-    }
-
-    /// A short explanation for the tooltip and screen readers.
-    pub fn explain(self) -> &'static str {
-        match self {
-            Self::Ok => "valid for more than 24 hours",
-            Self::Static => "does not expire",
-            Self::Expiring => "expires within 24 hours",
-            Self::Expired => "expired: OpenClaw will not use it",
-            Self::Missing => "no usable secret or expiry: OpenClaw will not use it",
-        }
-    }
-}
-
-/// Credential type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Kind {
-    #[serde(rename = "oauth")]
-    OAuth,
-    #[serde(rename = "token")]
-    Token,
-    #[serde(rename = "api_key")]
-    ApiKey,
-}
-
-impl Kind {
-    pub fn word(self) -> &'static str {
-        match self {
-            Self::OAuth => "oauth",
-            Self::Token => "token",
-            Self::ApiKey => "api_key",
-        }
-    }
-}
+pub use panel_common::{AuditAction, CredentialKind, Era, HealthStatus, HintCode, ReasonCode, Severity, UnusableKind};
 
 /// Where a credential comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,8 +41,7 @@ pub struct SourceView {
 /// A cooldown or disable in force.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnusableView {
-    /// `cooldown` or `disabled`.
-    pub kind: String,
+    pub kind: UnusableKind,
     pub reason: Option<String>,
     pub model: Option<String>,
     pub until: String,
@@ -103,13 +53,13 @@ pub struct UnusableView {
 pub struct ProfileView {
     /// The profile id, or `env: VAR` for an environment credential.
     pub id: String,
-    pub kind: Kind,
+    pub kind: CredentialKind,
     /// OpenClaw's masked hint (`sk-ant-o...BBBBBBBB`), `ref(env:VAR)` or `missing`.
     pub masked: String,
     pub source: SourceView,
-    pub status: Status,
-    /// OpenClaw's reason code when not usable (`expired`, `missing_credential`, `invalid_expires`).
-    pub reason: Option<String>,
+    pub status: HealthStatus,
+    /// OpenClaw's reason code when not usable.
+    pub reason: Option<ReasonCode>,
     pub expires_at: Option<String>,
     /// `expires in 29d`, `expired 2h ago`, or `—`.
     pub expiry_text: String,
@@ -133,7 +83,7 @@ pub struct ProfileView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProviderView {
     pub provider: String,
-    pub status: Status,
+    pub status: HealthStatus,
     pub stored_order: Option<Vec<String>>,
     pub config_order: Option<Vec<String>>,
     /// Which rule decided the order (stored order, config auth.order, ...).
@@ -151,9 +101,8 @@ pub struct AgentView {
     pub id: String,
     pub is_default: bool,
     pub in_config: bool,
-    /// `A`, `B`, `C` or `None` when there is no store yet.
-    pub era: Option<String>,
-    pub era_label: Option<String>,
+    /// `None` when there is no store yet.
+    pub era: Option<Era>,
     pub store_path: String,
     pub state_path: String,
     pub migration_required: bool,
@@ -166,8 +115,7 @@ pub struct AgentView {
 /// A file that could not be read, or was read with trouble.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProblemView {
-    /// `error`, `warning` or `info`.
-    pub severity: String,
+    pub severity: Severity,
     pub path: String,
     pub message: String,
     pub hint: String,
@@ -248,7 +196,7 @@ impl std::fmt::Debug for PasteRequest {
 /// Something to look at before saving.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HintItem {
-    pub code: String,
+    pub code: HintCode,
     pub message: String,
 }
 
@@ -300,7 +248,7 @@ pub struct EnvFileView {
 pub struct HistoryEntry {
     pub at: String,
     pub actor: String,
-    pub action: String,
+    pub action: AuditAction,
     pub agent: String,
     pub provider: Option<String>,
     pub profile_id: Option<String>,
@@ -313,8 +261,7 @@ pub struct HistoryEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FindingView {
     pub check: String,
-    /// `error`, `warning` or `info`.
-    pub severity: String,
+    pub severity: Severity,
     pub agent: Option<String>,
     pub provider: Option<String>,
     pub profile_id: Option<String>,
@@ -345,6 +292,8 @@ pub struct NativeDoctorView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LintFindingView {
     pub check_id: String,
+    /// OpenClaw's own word, passed through as it printed it: its set of severities is OpenClaw's,
+    /// not ours, and may grow.
     pub severity: String,
     pub message: String,
     pub path: Option<String>,

@@ -7,9 +7,9 @@ use openclaw_state::write::normalize::SecretKind;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::PanelService;
-use super::audit::{AuditEntry, AuditLog};
-use crate::error::AppError;
-use crate::views::{
+use super::audit::{AuditAction, AuditLog, AuditTarget, entry_for_write};
+use crate::error::ServiceError;
+use panel_views::{
     EnvFileView, EnvKeyView, HintItem, HistoryEntry, PasteKind, PasteOutcome, PasteRequest, WriteOutcome,
 };
 
@@ -22,7 +22,7 @@ fn outcome(report: WriteReport, provider: Option<String>) -> WriteOutcome {
         hints: report
             .hints
             .into_iter()
-            .map(|h| HintItem { code: h.hint.code().to_owned(), message: h.message })
+            .map(|h| HintItem { code: h.hint.code(), message: h.message })
             .collect(),
         warnings: report.warnings,
         restart_gateway: report.restart_gateway,
@@ -38,14 +38,14 @@ fn outcome(report: WriteReport, provider: Option<String>) -> WriteOutcome {
 
 /// The paste form's expiry as the engine's duration: a duration passes through; a date
 /// (`2027-01-31`, the end of that day UTC) or an RFC 3339 time becomes the milliseconds from now.
-fn expiry_as_duration(raw: Option<&str>, now_ms: i64) -> Result<Option<String>, AppError> {
+fn expiry_as_duration(raw: Option<&str>, now_ms: i64) -> Result<Option<String>, ServiceError> {
     let Some(text) = raw.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
     let looks_like_date = text.len() >= 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
     if !looks_like_date {
         return Ok(Some(text.to_owned()));
     }
     let bad = || {
-        AppError::Refused(format!(
+        ServiceError::Refused(format!(
             "expiry {text:?} is not a date this form understands: use 2027-01-31, 2027-01-31T12:00:00Z, or a duration such as 30d or 12h"
         ))
     };
@@ -60,34 +60,9 @@ fn expiry_as_duration(raw: Option<&str>, now_ms: i64) -> Result<Option<String>, 
         (at.unix_timestamp_nanos() / 1_000_000) as i64
     };
     if at_ms <= now_ms {
-        return Err(AppError::Refused(format!("expiry {text} is in the past; give a later date or a duration")));
+        return Err(ServiceError::Refused(format!("expiry {text} is in the past; give a later date or a duration")));
     }
     Ok(Some(format!("{}ms", at_ms - now_ms)))
-}
-
-/// What the page may see of an engine error.
-fn to_app_error(error: &WriteError) -> AppError {
-    match error {
-        WriteError::Conflict { current, found, .. } => AppError::Conflict {
-            current_orders: current
-                .orders
-                .iter()
-                .map(|(p, ids)| {
-                    let ids = ids.as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect());
-                    (p.clone(), ids.unwrap_or_default())
-                })
-                .collect(),
-            version: found.clone(),
-        },
-        WriteError::Lock(_) => AppError::Busy,
-        WriteError::Io { .. } | WriteError::Sqlite { .. } | WriteError::Config(_) | WriteError::Corrupt { .. } => {
-            tracing::error!(error = %error, "a write failed");
-            AppError::Refused(
-                "the change could not be saved (nothing was changed); the server log has the details".to_owned(),
-            )
-        }
-        other => AppError::Refused(other.to_string()),
-    }
 }
 
 impl PanelService {
@@ -98,16 +73,14 @@ impl PanelService {
     fn audit(
         &self,
         actor: &str,
-        action: &str,
+        action: AuditAction,
         agent: &str,
         provider: Option<&str>,
         result: &Result<WriteReport, WriteError>,
     ) {
         let Some(dir) = &self.config().data_dir else { return };
-        let entry = match result {
-            Ok(report) => AuditEntry::done(actor, action, provider, report),
-            Err(e) => AuditEntry::refused(actor, action, agent, provider, to_app_error(e).to_string()),
-        };
+        let target = AuditTarget::new(agent, provider.map(str::to_owned), None);
+        let entry = entry_for_write(actor, action, target, result, |e| ServiceError::from_write(e).to_string());
         if let Err(e) = AuditLog::in_dir(dir).append(&entry) {
             tracing::error!(error = %e, "cannot write the audit log");
         }
@@ -138,29 +111,29 @@ impl PanelService {
     async fn write(
         &self,
         actor: &str,
-        action: &'static str,
+        action: AuditAction,
         agent: String,
         provider: Option<String>,
         job: impl FnOnce(&Writer) -> Result<WriteReport, WriteError> + Send + 'static,
-    ) -> Result<WriteOutcome, AppError> {
+    ) -> Result<WriteOutcome, ServiceError> {
         let this = self.clone();
         let actor = actor.to_owned();
         tokio::task::spawn_blocking(move || {
             let result = job(&this.writer());
             this.audit(&actor, action, &agent, provider.as_deref(), &result);
-            let mut done = outcome(result.map_err(|e| to_app_error(&e))?, provider);
+            let mut done = outcome(result.map_err(|e| ServiceError::from_write(&e))?, provider);
             this.describe_after(&mut done);
             Ok(done)
         })
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "write task failed");
-            AppError::Internal
+            ServiceError::Internal
         })?
     }
 
     /// A paste: hints first (nothing written) unless confirmed, then the write.
-    pub async fn paste(&self, actor: &str, mut request: PasteRequest) -> Result<PasteOutcome, AppError> {
+    pub async fn paste(&self, actor: &str, mut request: PasteRequest) -> Result<PasteOutcome, ServiceError> {
         request.expires_in = expiry_as_duration(request.expires_in.as_deref(), super::now_ms())?;
         let secret = SecretString::from(request.secret);
         let provider = request.provider.clone();
@@ -184,13 +157,13 @@ impl PanelService {
                 )
             })
             .await
-            .map_err(|_| AppError::Internal)?
-            .map_err(|e| to_app_error(&e))?;
+            .map_err(|_| ServiceError::Internal)?
+            .map_err(|e| ServiceError::from_write(&e))?;
             let worth_confirming: Vec<HintItem> = preview
                 .hints
                 .iter()
                 .filter(|h| !matches!(h.hint, openclaw_state::write::normalize::Hint::ClaudeCodeOnly))
-                .map(|h| HintItem { code: h.hint.code().to_owned(), message: h.message.clone() })
+                .map(|h| HintItem { code: h.hint.code(), message: h.message.clone() })
                 .collect();
             if !worth_confirming.is_empty() {
                 return Ok(PasteOutcome::Confirm {
@@ -201,8 +174,8 @@ impl PanelService {
             }
         }
         let action = match request.kind {
-            PasteKind::Token => "paste-token",
-            _ => "paste-api-key",
+            PasteKind::Token => AuditAction::PasteToken,
+            _ => AuditAction::PasteApiKey,
         };
         let PasteRequest { agent, provider, profile_id, kind: paste_kind, expires_in, .. } = request;
         let audit_provider = Some(provider.clone());
@@ -231,9 +204,9 @@ impl PanelService {
         provider: String,
         ids: Vec<String>,
         base_version: Option<String>,
-    ) -> Result<WriteOutcome, AppError> {
+    ) -> Result<WriteOutcome, ServiceError> {
         let p = provider.clone();
-        self.write(actor, "order-set", agent.clone(), Some(provider), move |w| {
+        self.write(actor, AuditAction::OrderSet, agent.clone(), Some(provider), move |w| {
             w.order_set(Some(&agent), &p, &ids, base_version.as_deref())
         })
         .await
@@ -245,9 +218,9 @@ impl PanelService {
         agent: String,
         provider: String,
         base_version: Option<String>,
-    ) -> Result<WriteOutcome, AppError> {
+    ) -> Result<WriteOutcome, ServiceError> {
         let p = provider.clone();
-        self.write(actor, "order-clear", agent.clone(), Some(provider), move |w| {
+        self.write(actor, AuditAction::OrderClear, agent.clone(), Some(provider), move |w| {
             w.order_clear(Some(&agent), &p, base_version.as_deref())
         })
         .await
@@ -259,9 +232,9 @@ impl PanelService {
         agent: String,
         profile_id: String,
         base_version: Option<String>,
-    ) -> Result<WriteOutcome, AppError> {
+    ) -> Result<WriteOutcome, ServiceError> {
         let provider = openclaw_state::ids::profile_provider(&profile_id).map(str::to_owned);
-        self.write(actor, "remove", agent.clone(), provider, move |w| {
+        self.write(actor, AuditAction::Remove, agent.clone(), provider, move |w| {
             w.remove(Some(&agent), &profile_id, base_version.as_deref())
         })
         .await
@@ -272,9 +245,9 @@ impl PanelService {
         actor: &str,
         agent: String,
         profile_id: String,
-    ) -> Result<WriteOutcome, AppError> {
+    ) -> Result<WriteOutcome, ServiceError> {
         let provider = openclaw_state::ids::profile_provider(&profile_id).map(str::to_owned);
-        self.write(actor, "clear-cooldown", agent.clone(), provider, move |w| {
+        self.write(actor, AuditAction::ClearCooldown, agent.clone(), provider, move |w| {
             w.clear_cooldown(Some(&agent), &profile_id, None)
         })
         .await
@@ -286,9 +259,9 @@ impl PanelService {
         key: String,
         value: String,
         base_version: Option<String>,
-    ) -> Result<WriteOutcome, AppError> {
+    ) -> Result<WriteOutcome, ServiceError> {
         let value = SecretString::from(value);
-        self.write(actor, "env-set", String::new(), None, move |w| w.env_set(&key, &value, base_version.as_deref()))
+        self.write(actor, AuditAction::EnvSet, String::new(), None, move |w| w.env_set(&key, &value, base_version.as_deref()))
             .await
     }
 
@@ -297,12 +270,12 @@ impl PanelService {
         actor: &str,
         key: String,
         base_version: Option<String>,
-    ) -> Result<WriteOutcome, AppError> {
-        self.write(actor, "env-unset", String::new(), None, move |w| w.env_unset(&key, base_version.as_deref())).await
+    ) -> Result<WriteOutcome, ServiceError> {
+        self.write(actor, AuditAction::EnvUnset, String::new(), None, move |w| w.env_unset(&key, base_version.as_deref())).await
     }
 
     /// The keys of `<state>/.env` with masked values.
-    pub async fn env_file(&self) -> Result<EnvFileView, AppError> {
+    pub async fn env_file(&self) -> Result<EnvFileView, ServiceError> {
         let this = self.clone();
         tokio::task::spawn_blocking(move || {
             let path = this.config().location.dotenv_path();
@@ -321,7 +294,7 @@ impl PanelService {
             EnvFileView { path: this.config().location.display(&path), keys, version }
         })
         .await
-        .map_err(|_| AppError::Internal)
+        .map_err(|_| ServiceError::Internal)
     }
 
     /// The audit log, newest first, optionally filtered.
@@ -329,7 +302,7 @@ impl PanelService {
         &self,
         agent: Option<String>,
         provider: Option<String>,
-    ) -> Result<Vec<HistoryEntry>, AppError> {
+    ) -> Result<Vec<HistoryEntry>, ServiceError> {
         let Some(dir) = self.config().data_dir.clone() else { return Ok(Vec::new()) };
         tokio::task::spawn_blocking(move || {
             AuditLog::in_dir(&dir)
@@ -351,7 +324,7 @@ impl PanelService {
                 .collect()
         })
         .await
-        .map_err(|_| AppError::Internal)
+        .map_err(|_| ServiceError::Internal)
     }
 }
 

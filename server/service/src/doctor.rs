@@ -5,13 +5,9 @@ use openclaw_state::doctor::{DoctorReport, fix};
 use secrecy::ExposeSecret;
 
 use super::PanelService;
-use super::audit::{AuditEntry, AuditLog};
-use crate::error::AppError;
-use crate::views::{DoctorView, FindingView, FixOutcome, NativeDoctorView, OpenClawDoctorView};
-
-fn severity_word(s: openclaw_state::Severity) -> String {
-    format!("{s:?}").to_lowercase()
-}
+use super::audit::{AuditAction, AuditEntry, AuditLog, AuditTarget};
+use crate::error::ServiceError;
+use panel_views::{DoctorView, FindingView, FixOutcome, NativeDoctorView, OpenClawDoctorView};
 
 fn native_view(
     report: DoctorReport,
@@ -30,7 +26,7 @@ fn native_view(
             .into_iter()
             .map(|f| FindingView {
                 check: f.check.to_owned(),
-                severity: severity_word(f.severity),
+                severity: f.severity,
                 agent: f.agent,
                 provider: f.provider,
                 profile_id: f.profile_id,
@@ -65,7 +61,7 @@ fn known_secrets(snapshot: &openclaw_state::StateSnapshot) -> Vec<String> {
 
 impl PanelService {
     /// The native doctor now, and where OpenClaw's doctor stands.
-    pub async fn doctor(&self) -> Result<DoctorView, AppError> {
+    pub async fn doctor(&self) -> Result<DoctorView, ServiceError> {
         let this = self.clone();
         let native = tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
@@ -75,12 +71,12 @@ impl PanelService {
             native_view(report, &snapshot.location, took, super::format_utc(snapshot.now_ms))
         })
         .await
-        .map_err(|_| AppError::Internal)?;
+        .map_err(|_| ServiceError::Internal)?;
         Ok(DoctorView { native, openclaw: self.openclaw_doctor.view() })
     }
 
     /// Applies the fix of finding `key` (found again on a fresh read first), and logs it.
-    pub async fn doctor_fix(&self, actor: &str, key: String) -> Result<FixOutcome, AppError> {
+    pub async fn doctor_fix(&self, actor: &str, key: String) -> Result<FixOutcome, ServiceError> {
         let this = self.clone();
         let actor = actor.to_owned();
         tokio::task::spawn_blocking(move || {
@@ -93,16 +89,14 @@ impl PanelService {
                         if let Some(r) = &applied.report {
                             changes.extend(r.changes.iter().cloned());
                         }
-                        AuditEntry::changed(
-                            &actor,
-                            "doctor-fix",
-                            applied.finding.agent.as_deref().unwrap_or(""),
-                            applied.finding.provider.as_deref(),
-                            applied.finding.profile_id.as_deref(),
-                            changes,
-                        )
+                        let target = AuditTarget::new(
+                            applied.finding.agent.clone().unwrap_or_default(),
+                            applied.finding.provider.clone(),
+                            applied.finding.profile_id.clone(),
+                        );
+                        AuditEntry::new(&actor, AuditAction::DoctorFix, target, Ok(changes))
                     }
-                    Err(e) => AuditEntry::refused(&actor, "doctor-fix", "", None, e.to_string()),
+                    Err(e) => AuditEntry::new(&actor, AuditAction::DoctorFix, AuditTarget::default(), Err(e.to_string())),
                 };
                 if let Err(e) = AuditLog::in_dir(dir).append(&entry) {
                     tracing::error!(error = %e, "cannot write the audit log");
@@ -114,21 +108,21 @@ impl PanelService {
                 }
                 Err(fix::FixError::Write(e)) => {
                     tracing::warn!(error = %e, "a doctor fix was refused");
-                    Err(AppError::Refused(e.to_string()))
+                    Err(ServiceError::Refused(e.to_string()))
                 }
-                Err(e) => Err(AppError::Refused(e.to_string())),
+                Err(e) => Err(ServiceError::Refused(e.to_string())),
             }
         })
         .await
-        .map_err(|_| AppError::Internal)?
+        .map_err(|_| ServiceError::Internal)?
     }
 
     /// Starts OpenClaw's doctor in the background (if none runs); returns where it stands.
-    pub async fn openclaw_doctor_start(&self) -> Result<OpenClawDoctorView, AppError> {
+    pub async fn openclaw_doctor_start(&self) -> Result<OpenClawDoctorView, ServiceError> {
         let this = self.clone();
         let secrets = tokio::task::spawn_blocking(move || known_secrets(&this.snapshot_blocking()))
             .await
-            .map_err(|_| AppError::Internal)?;
+            .map_err(|_| ServiceError::Internal)?;
         let scrub = move |mut text: String| {
             for secret in &secrets {
                 if text.contains(secret.as_str()) {
@@ -137,7 +131,7 @@ impl PanelService {
             }
             text
         };
-        self.openclaw_doctor.start(scrub).map_err(AppError::Refused)?;
+        self.openclaw_doctor.start(scrub).map_err(ServiceError::Refused)?;
         Ok(self.openclaw_doctor.view())
     }
 

@@ -1,7 +1,7 @@
 //! Agent and profile ids, with OpenClaw's rules (facts file §1.2, §2.2), and the profile name
 //! slug of `paste-token` (2026.9.6's `normalizeTokenProfileName`).
 //!
-//! A crate of its own so the browser's wasm can use it: the paste form shows the id a name will be
+//! In the shared crate so the browser's wasm can use it: the paste form shows the id a name will be
 //! saved under while the admin types, computed by the same code the server saves with.
 //!
 //! Ids end up in file paths (`agents/<id>/agent`), so anything that could leave the state dir is

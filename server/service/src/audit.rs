@@ -1,5 +1,5 @@
-//! The audit log: every change to OpenClaw's credentials, from the command line or the panel
-//! (shared by both: the CLI in the server crate appends to it too),
+//! The audit log: every change to OpenClaw's credentials, from the command line, the page or the
+//! doctor, recorded the same way ([`entry_for_write`], [`AuditLog::append`]),
 //! as one JSON line in `<data-dir>/audit.jsonl` (0600): when, who (CLI user or panel client
 //! address), what, the masked hint. Never a secret. Rotated by size: `audit.jsonl.1` … `.3`.
 
@@ -7,6 +7,7 @@ use std::fs::OpenOptions;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use openclaw_state::write::engine::{WriteError, WriteReport};
 use serde::{Deserialize, Serialize};
 
 /// The log file in the data dir.
@@ -16,6 +17,28 @@ pub const ROTATE_BYTES: u64 = 1024 * 1024;
 /// Rotated files kept.
 pub const KEEP: usize = 3;
 
+pub use panel_common::AuditAction;
+
+/// What a change was about, as far as the caller knows it before the change.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditTarget {
+    /// The agent named (`""`: not per agent, e.g. `.env`).
+    pub agent: String,
+    pub provider: Option<String>,
+    pub profile_id: Option<String>,
+}
+
+impl AuditTarget {
+    /// A target; the provider is taken from the profile id when not given, so History's provider
+    /// filter finds a removal or a cleared cooldown whoever made it.
+    pub fn new(agent: impl Into<String>, provider: Option<String>, profile_id: Option<String>) -> Self {
+        let provider = provider.or_else(|| {
+            profile_id.as_deref().and_then(openclaw_state::ids::profile_provider).map(str::to_owned)
+        });
+        Self { agent: agent.into(), provider, profile_id }
+    }
+}
+
 /// One change, or one refused attempt.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -24,8 +47,7 @@ pub struct AuditEntry {
     pub at: String,
     /// `cli:<user>` or `panel:<client address>`.
     pub actor: String,
-    /// `paste-token`, `order-set`, `remove`, …
-    pub action: String,
+    pub action: AuditAction,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub agent: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -40,52 +62,50 @@ pub struct AuditEntry {
 }
 
 impl AuditEntry {
-    /// A change the write engine made, stamped now.
-    pub fn done(
-        actor: &str,
-        action: &str,
-        provider: Option<&str>,
-        report: &openclaw_state::write::engine::WriteReport,
-    ) -> Self {
-        Self::changed(actor, action, &report.agent, provider, report.profile_id.as_deref(), report.changes.clone())
-    }
-
-    /// A change that was made, stamped now. `changes` must hold no secret.
-    pub fn changed(
-        actor: &str,
-        action: &str,
-        agent: &str,
-        provider: Option<&str>,
-        profile_id: Option<&str>,
-        changes: Vec<String>,
-    ) -> Self {
+    /// An entry stamped now: `Ok(changes)` for a change made, `Err(why)` for a refused attempt
+    /// (nothing changed). Neither may hold a secret.
+    pub fn new(actor: &str, action: AuditAction, target: AuditTarget, outcome: Result<Vec<String>, String>) -> Self {
+        let (ok, changes, error) = match outcome {
+            Ok(changes) => (true, changes, None),
+            Err(why) => (false, Vec::new(), Some(why)),
+        };
         Self {
-            at: openclaw_state::write::time::iso_millis(openclaw_state::write::time::now_ms()),
+            at: openclaw_state::write::time::iso_millis(crate::clock::now_ms()),
             actor: actor.to_owned(),
-            action: action.to_owned(),
-            agent: agent.to_owned(),
-            provider: provider.map(str::to_owned),
-            profile_id: profile_id.map(str::to_owned),
+            action,
+            agent: target.agent,
+            provider: target.provider,
+            profile_id: target.profile_id,
             changes,
-            ok: true,
-            error: None,
+            ok,
+            error,
         }
     }
+}
 
-    /// An attempt that was refused (nothing changed), stamped now. `error` must hold no secret.
-    pub fn refused(actor: &str, action: &str, agent: &str, provider: Option<&str>, error: String) -> Self {
-        Self {
-            at: openclaw_state::write::time::iso_millis(openclaw_state::write::time::now_ms()),
-            actor: actor.to_owned(),
-            action: action.to_owned(),
-            agent: agent.to_owned(),
-            provider: provider.map(str::to_owned),
-            profile_id: None,
-            changes: Vec::new(),
-            ok: false,
-            error: Some(error),
+/// The one path by which a write of the engine is recorded, from the page, the CLI or the doctor:
+/// a done change with what the engine reports it did (its agent and profile when the request did
+/// not name them), a refused one with `refusal`'s sentence for the error.
+pub fn entry_for_write(
+    actor: &str,
+    action: AuditAction,
+    mut target: AuditTarget,
+    result: &Result<WriteReport, WriteError>,
+    refusal: impl FnOnce(&WriteError) -> String,
+) -> AuditEntry {
+    let outcome = match result {
+        Ok(report) => {
+            if !report.agent.is_empty() {
+                target.agent = report.agent.clone();
+            }
+            if report.profile_id.is_some() {
+                target = AuditTarget::new(target.agent, target.provider, report.profile_id.clone());
+            }
+            Ok(report.changes.clone())
         }
-    }
+        Err(e) => Err(refusal(e)),
+    };
+    AuditEntry::new(actor, action, target, outcome)
 }
 
 /// The audit log of a data dir.
@@ -155,7 +175,7 @@ mod tests {
         AuditEntry {
             at: format!("2026-11-26T00:00:{i:02}.000Z"),
             actor: "cli:root".into(),
-            action: "order-set".into(),
+            action: AuditAction::OrderSet,
             agent: "main".into(),
             provider: Some("anthropic".into()),
             profile_id: None,

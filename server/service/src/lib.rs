@@ -1,11 +1,19 @@
-//! Server-side services behind the server functions (compiled only with `ssr`). A service is a
-//! plain type: tests call it without HTTP, and server functions stay thin wrappers around it.
+//! The panel's application layer: what the pages' server functions, the command line and the
+//! monitoring endpoints call. A plain type ([`PanelService`]) over the domain crate
+//! (`openclaw-state`), without HTTP or Leptos, so tests call it directly and every caller gets the
+//! same behaviour.
+//!
+//! Architecture invariants: every credential change goes through the write engine and the audit
+//! log ([`audit`]); blocking file and database work runs off the async executor
+//! ([`error::blocking`]); what leaves this crate towards the browser is a `panel-views` type, so
+//! it cannot hold a secret.
 
 pub mod audit;
+pub mod clock;
 mod doctor;
+pub mod error;
 pub mod openclaw_doctor;
 mod overview;
-mod timefmt;
 mod writes;
 
 use std::sync::Arc;
@@ -14,10 +22,9 @@ use openclaw_state::env::ProcessEnv;
 use openclaw_state::snapshot::ReadOptions;
 use openclaw_state::{StateLocation, StateSnapshot, read_state};
 
-use crate::error::AppError;
-use crate::views::Overview;
+use panel_views::Overview;
 
-pub use timefmt::{format_utc, now_ms};
+pub use clock::{format_utc, now_ms};
 
 /// What the panel reads and how.
 #[derive(Debug, Clone)]
@@ -77,28 +84,25 @@ impl PanelService {
     }
 
     /// Reads the state off the async executor (a busy database may make a read wait).
-    pub async fn snapshot(&self) -> Result<StateSnapshot, AppError> {
+    pub async fn snapshot(&self) -> Result<StateSnapshot, ServiceError> {
         let this = self.clone();
-        tokio::task::spawn_blocking(move || this.snapshot_blocking()).await.map_err(|e| {
-            tracing::error!(error = %e, "state read task failed");
-            AppError::Internal
-        })
+        error::blocking("state read task failed", move || this.snapshot_blocking()).await
     }
 
     /// The profiles page, optionally filtered to one agent, with each store's version (for
     /// writes based on it). All file and database reads run off the async executor.
-    pub async fn overview(&self, agent: Option<String>) -> Result<Overview, AppError> {
+    pub async fn overview(&self, agent: Option<String>) -> Result<Overview, ServiceError> {
         let agent = agent.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty());
         if let Some(id) = &agent {
-            openclaw_state::ids::validate_agent_id(id).map_err(|_| AppError::BadAgentId(id.clone()))?;
+            openclaw_state::ids::validate_agent_id(id).map_err(|_| ServiceError::BadAgentId(id.clone()))?;
         }
         let this = self.clone();
-        tokio::task::spawn_blocking(move || {
+        error::blocking("state read task failed", move || {
             let snapshot = this.snapshot_blocking();
             if let Some(id) = &agent
                 && snapshot.agent(id).is_none()
             {
-                return Err(AppError::UnknownAgent(id.clone()));
+                return Err(ServiceError::UnknownAgent(id.clone()));
             }
             let mut view = overview::build(&snapshot, agent.as_deref());
             let writer = this.writer();
@@ -107,10 +111,6 @@ impl PanelService {
             }
             Ok(view)
         })
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "state read task failed");
-            AppError::Internal
-        })?
+        .await?
     }
 }
