@@ -25,6 +25,7 @@ use openclaw_state::{StateLocation, StateSnapshot, read_state};
 use panel_views::Overview;
 
 pub use clock::{format_utc, now_ms};
+pub use error::ServiceError;
 
 /// What the panel reads and how.
 #[derive(Debug, Clone)]
