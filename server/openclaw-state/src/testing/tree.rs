@@ -318,7 +318,7 @@ fn read_database(path: &Path) -> Database {
     for table in table_names {
         let mut stmt =
             conn.prepare(&format!("SELECT * FROM \"{}\"", table.replace('"', "\"\""))).unwrap_or_else(|e| fail(&e));
-        let columns: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
+        let columns: Vec<String> = stmt.column_names().map(str::to_owned).collect();
         let rows = stmt
             .query_map([], |r| {
                 let cells: Vec<String> = (0..columns.len())
