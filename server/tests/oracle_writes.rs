@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use openclaw_state::testing::{CaptureOptions, TreeSnapshot};
 use serde_json::Value;
 
 const TOKEN: &str = "sk-ant-oat01-ORACLEORACLEORACLEORACLEORACLEORACLEORACLEORACLEORACLEORACLEORACLEORACLE-NEWTOKEN";
@@ -679,18 +680,8 @@ fn concurrent_writers(version: &str, fixture: &str, agent_flag: &[&str]) -> (usi
     let config: Value = serde_json::from_str(&std::fs::read_to_string(state.join("openclaw.json")).unwrap()).unwrap();
     let lost_config: Vec<&String> =
         ids.iter().filter(|id| config["auth"]["profiles"].get(id.as_str()).is_none()).collect();
-    let mut locks = Vec::new();
-    let mut stack = vec![state.clone()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.to_string_lossy().ends_with(".lock") {
-                locks.push(p);
-            }
-        }
-    }
+    let files = TreeSnapshot::capture(&state, CaptureOptions::default());
+    let locks: Vec<&Path> = files.files().filter(|p| p.to_string_lossy().ends_with(".lock")).collect();
     assert!(locks.is_empty(), "{version}: locks left behind: {locks:?}");
     (ids.len(), lost_config.len())
 }

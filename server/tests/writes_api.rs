@@ -4,55 +4,23 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use axum::http::StatusCode;
 use common::Panel;
+use openclaw_state::testing::{CaptureOptions, TreeSnapshot};
 use serde_json::{Value, json};
 
 const TOKEN: &str = "sk-ant-oat01-APIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPIAPI-NEWTOKEN";
 
-/// Every file under a dir with its bytes; an SQLite database by its rows (any connection may
-/// checkpoint a WAL into the main file without changing a row), its `-wal`/`-shm` files skipped.
-fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            let name = p.to_string_lossy().into_owned();
-            if p.is_dir() {
-                stack.push(p);
-            } else if name.ends_with(".sqlite") {
-                out.push((p.clone(), sqlite_rows(&p).into_bytes()));
-            } else if !name.ends_with("-wal") && !name.ends_with("-shm") {
-                out.push((p.clone(), std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-fn sqlite_rows(path: &Path) -> String {
-    let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-    let mut out = String::new();
-    for (table, key, value) in [
-        ("auth_profile_store", "store_key", "store_json"),
-        ("auth_profile_state", "state_key", "state_json"),
-        ("config_machine_state", "state_key", "value_json"),
-    ] {
-        let Ok(mut stmt) = conn.prepare(&format!("SELECT {key}, {value} FROM {table} ORDER BY {key}")) else {
-            continue;
-        };
-        let rows = stmt
-            .query_map([], |r| Ok(format!("{table} {}={}\n", r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-            .unwrap();
-        for row in rows {
-            out.push_str(&row.unwrap());
-        }
-    }
-    out
+/// Every path under the state dir with its bytes; an SQLite database by its rows (any connection
+/// may checkpoint a WAL into the main file without changing a row), its `-wal`/`-shm` files
+/// skipped for the same reason. Modes are left out: these calls are held to contents (the
+/// doctor's tests hold fixes to modes).
+fn tree(dir: &Path) -> TreeSnapshot {
+    const CONTENTS: CaptureOptions =
+        CaptureOptions { bytes: true, sqlite_rows: true, modes: false, ignore: &["-wal", "-shm"] };
+    TreeSnapshot::capture(dir, CONTENTS)
 }
 
 fn calls() -> Vec<(&'static str, Value)> {
@@ -89,7 +57,8 @@ async fn every_write_needs_a_session_and_the_csrf_token() {
         let reply = panel.call_json(endpoint, body).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{endpoint} without the CSRF token: {}", reply.body);
     }
-    assert_eq!(tree(&panel.state_dir()), before, "nothing changed on disk");
+    let changes = before.diff(&tree(&panel.state_dir()));
+    assert!(changes.is_empty(), "nothing changed on disk: {changes:#?}");
     panel.csrf = csrf;
     for (endpoint, body) in calls() {
         let reply = panel.call_json(endpoint, body).await;
@@ -159,26 +128,8 @@ async fn bad_input_is_explained_and_changes_nothing() {
         assert!(error.to_string().contains(expected), "{endpoint}: {error}");
         assert!(!reply.body.contains(TOKEN));
     }
-    let after = tree(&panel.state_dir());
-    let changed: Vec<String> = after
-        .iter()
-        .filter(|entry| !before.contains(entry))
-        .map(|(p, _)| p.display().to_string())
-        .chain(before.iter().filter(|entry| !after.contains(entry)).map(|(p, _)| format!("gone: {}", p.display())))
-        .collect();
-    for (p, bytes) in &after {
-        if let Some((_, old)) = before.iter().find(|(q, _)| q == p)
-            && old != bytes
-        {
-            eprintln!(
-                "{}:\nBEFORE {}\nAFTER  {}",
-                p.display(),
-                String::from_utf8_lossy(old),
-                String::from_utf8_lossy(bytes)
-            );
-        }
-    }
-    assert!(changed.is_empty(), "refused writes changed {changed:?}");
+    let changes = before.diff(&tree(&panel.state_dir()));
+    assert!(changes.is_empty(), "refused writes changed {changes:#?}");
 }
 
 #[tokio::test]
@@ -198,7 +149,8 @@ async fn a_paste_with_hints_asks_first_then_saves_and_shows_in_history() {
         }
         other => panic!("expected hints first: {other:?}"),
     }
-    assert_eq!(tree(&panel.state_dir()), before, "nothing written before the confirmation");
+    let changes = before.diff(&tree(&panel.state_dir()));
+    assert!(changes.is_empty(), "nothing written before the confirmation: {changes:#?}");
 
     // Confirmed: saved.
     let mut confirmed = request;

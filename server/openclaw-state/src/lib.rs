@@ -25,7 +25,8 @@ pub mod rules;
 pub mod snapshot;
 pub mod status;
 pub mod store;
-#[doc(hidden)]
+/// Test helpers (fixtures, tree capture): only with the `test-support` feature, never shipped.
+#[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 pub mod write;
 

@@ -1,7 +1,16 @@
 //! Helpers for tests in this crate and the server crate: copies of the states the real OpenClaw
-//! wrote (`fixtures/`), with the absolute agent dirs OpenClaw recorded pointed at the copy.
+//! wrote (`fixtures/`), with the absolute agent dirs OpenClaw recorded pointed at the copy, and
+//! [`TreeSnapshot`], the one way tests capture a state tree and ask what changed in it.
+//!
+//! Compiled only for this crate's tests and under the `test-support` feature, which other crates
+//! enable in their `[dev-dependencies]`: the shipped library holds none of it (no non-test code
+//! uses it; the demo state is seeded by `server/src/demo.rs` on its own).
+
+mod tree;
 
 use std::path::{Path, PathBuf};
+
+pub use tree::{Aspect, CaptureOptions, TreeChange, TreeSnapshot};
 
 use serde_json::Value;
 

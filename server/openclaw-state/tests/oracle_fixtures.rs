@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use openclaw_state::health::profile_health;
 use openclaw_state::mask::mask_secret;
 use openclaw_state::snapshot::{Era, ReadOptions};
+use openclaw_state::testing::{CaptureOptions, TreeSnapshot};
 use openclaw_state::{CredentialKind, StateLocation, read_state};
 use secrecy::ExposeSecret;
 use serde_json::Value;
@@ -125,9 +126,10 @@ fn era_c_written_by_2026_9_6() {
     assert_eq!(snap.rules.measured_on, "2026.9.6");
     assert!(snap.problems.is_empty(), "{:?}", snap.problems);
     // Reading never writes: no journal, WAL or shared-memory file is left beside a database.
-    let leftovers: Vec<_> = walk(&state)
-        .into_iter()
+    let leftovers: Vec<_> = TreeSnapshot::capture(&state, CaptureOptions::default())
+        .files()
         .filter(|p| ["-journal", "-wal", "-shm"].iter().any(|s| p.to_string_lossy().ends_with(s)))
+        .map(Path::to_path_buf)
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
@@ -153,17 +155,4 @@ fn legacy_json_beside_sqlite_is_migration_required() {
     assert!(!snap.agent("work").unwrap().migration_required);
     assert_eq!(snap.problems.len(), 1);
     assert!(snap.problems[0].message.contains("openai"), "{}", snap.problems[0].message);
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }

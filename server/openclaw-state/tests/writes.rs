@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use openclaw_state::snapshot::ReadOptions;
-use openclaw_state::testing::relocate_fixture;
+use openclaw_state::testing::{CaptureOptions, TreeSnapshot, relocate_fixture};
 use openclaw_state::write::engine::{WriteError, Writer};
 use openclaw_state::write::normalize::{InputError, SecretKind};
 use openclaw_state::{StateLocation, read_state};
@@ -26,23 +26,10 @@ fn secret(s: &str) -> SecretString {
     SecretString::from(s.to_owned())
 }
 
-/// Every file under the state dir with its bytes (SQLite files included).
-fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push((p.clone(), std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
+/// Every path under the state dir with its bytes, SQLite files byte for byte too: a refused write
+/// must not touch a database at all. Modes are left out: this test is about contents
+/// (the doctor's tests compare modes).
+const EVERY_BYTE: CaptureOptions = CaptureOptions { bytes: true, sqlite_rows: false, modes: false, ignore: &[] };
 
 fn status_of(state: &Path, agent: &str) -> openclaw_state::AgentState {
     let snap = read_state(
@@ -91,7 +78,7 @@ fn paste_then_read_back_in_every_era() {
 fn refused_input_changes_nothing() {
     for fixture in ["era-b-5.28", "era-c-9.6"] {
         let (_tmp, state, w) = setup(fixture);
-        let before = tree(&state);
+        let before = TreeSnapshot::capture(&state, EVERY_BYTE);
         let cases: Vec<Result<_, WriteError>> = vec![
             w.paste(None, "anthropic", None, SecretKind::Token, &secret("sk-ant-oat01-short"), None, false, None),
             w.paste(
@@ -123,12 +110,8 @@ fn refused_input_changes_nothing() {
             assert!(!err.to_string().is_empty());
             assert!(!err.to_string().contains(TOKEN), "no secret in errors");
         }
-        let after = tree(&state);
-        assert_eq!(before.len(), after.len(), "{fixture}: files created");
-        for ((p1, b1), (p2, b2)) in before.iter().zip(after.iter()) {
-            assert_eq!(p1, p2);
-            assert!(b1 == b2, "{fixture}: {} changed by a refused write", p1.display());
-        }
+        let changes = before.diff(&TreeSnapshot::capture(&state, EVERY_BYTE));
+        assert!(changes.is_empty(), "{fixture}: changed by refused writes: {changes:#?}");
     }
 }
 

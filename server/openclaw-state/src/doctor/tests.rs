@@ -2,13 +2,13 @@
 //! its check passing and nothing else changed. States are copies of what the real OpenClaw wrote
 //! (fixtures), with modes set as OpenClaw sets them, and one problem planted at a time.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
 use super::*;
 use crate::snapshot::ReadOptions;
+use crate::testing::{CaptureOptions, TreeSnapshot};
 use crate::write::engine::Writer;
 
 /// 29 days before the era-A fixture's `anthropic:work` expires: every token is `ok`.
@@ -76,23 +76,13 @@ impl Base {
         self.edit_json(&self.state.join("openclaw.json"), edit);
     }
 
-    fn tree(&self) -> BTreeMap<PathBuf, (Vec<u8>, u32)> {
-        fn walk(dir: &Path, out: &mut BTreeMap<PathBuf, (Vec<u8>, u32)>) {
-            use std::os::unix::fs::PermissionsExt;
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-                if path.is_dir() {
-                    out.insert(path.clone(), (Vec::new(), mode));
-                    walk(&path, out);
-                } else {
-                    out.insert(path.clone(), (std::fs::read(&path).unwrap(), mode));
-                }
-            }
-        }
-        let mut out = BTreeMap::new();
-        walk(&self.state, &mut out);
-        out
+    /// Every path under the state dir with its bytes and mode: a fix may change only what its
+    /// check names, in content or mode. Databases byte for byte: a fix that rewrites one without
+    /// changing a row still touched it.
+    fn tree(&self) -> TreeSnapshot {
+        const BYTES_AND_MODES: CaptureOptions =
+            CaptureOptions { bytes: true, sqlite_rows: false, modes: true, ignore: &[] };
+        TreeSnapshot::capture(&self.state, BYTES_AND_MODES)
     }
 
     /// Applies the one finding of `check`; returns the paths that changed (content or mode).
@@ -110,11 +100,10 @@ impl Base {
         let others_after: Vec<String> =
             self.doctor().findings.into_iter().filter(|f| f.check != check).map(|f| f.key).collect();
         assert_eq!(others_before, others_after, "{check}: the fix changed other findings");
-        let after = self.tree();
+        // One path per change, however many aspects of it changed.
         let mut changed: Vec<PathBuf> =
-            after.iter().filter(|(p, v)| before.get(*p) != Some(v)).map(|(p, _)| p.clone()).collect();
-        changed.extend(before.keys().filter(|p| !after.contains_key(*p)).cloned());
-        changed.sort();
+            before.diff(&self.tree()).into_iter().map(|change| self.state.join(change.path)).collect();
+        changed.dedup();
         changed
     }
 
