@@ -2,27 +2,27 @@
 
 use leptos::prelude::*;
 
-use crate::views::{Kind, Status};
+use crate::views::{CredentialKind, HealthStatus};
 
 #[component]
-pub fn StatusBadge(status: Status) -> impl IntoView {
+pub fn StatusBadge(status: HealthStatus) -> impl IntoView {
     let icon = match status {
-        Status::Ok => "✓",
-        Status::Static => "•",
-        Status::Expiring => "!",
-        Status::Expired => "✕",
-        Status::Missing => "?",
+        HealthStatus::Ok => "✓",
+        HealthStatus::Static => "•",
+        HealthStatus::Expiring => "!",
+        HealthStatus::Expired => "✕",
+        HealthStatus::Missing => "?",
     };
     view! {
-        <span class=format!("badge status-{}", status.word()) title=status.explain()>
+        <span class=format!("badge status-{}", status.as_str()) title=status.explain()>
             <span aria-hidden="true">{icon}</span>
             " "
-            {status.word()}
+            {status.as_str()}
         </span>
     }
 }
 
 #[component]
-pub fn KindBadge(kind: Kind) -> impl IntoView {
-    view! { <span class=format!("kind kind-{}", kind.word())>{kind.word()}</span> }
+pub fn KindBadge(kind: CredentialKind) -> impl IntoView {
+    view! { <span class=format!("kind kind-{}", kind.as_str())>{kind.as_str()}</span> }
 }
