@@ -5,7 +5,7 @@
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
-use openclaw_state::write::engine::{WriteError, WriteReport, Writer};
+use openclaw_state::write::engine::{Revision, WriteError, WriteReport, Writer};
 use openclaw_state::write::normalize::SecretKind;
 use secrecy::SecretString;
 
@@ -19,6 +19,13 @@ fn read_secret(prompt: &str) -> Result<SecretString, String> {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).map_err(|e| format!("cannot read stdin: {e}"))?;
         Ok(SecretString::from(text))
+    }
+}
+
+impl WriteArgs {
+    /// `--if-version`: the revision the change is based on (an opaque token printed earlier).
+    fn base(&self) -> Option<Revision> {
+        self.if_version.as_deref().map(Revision::from_token)
     }
 }
 
@@ -130,7 +137,7 @@ pub fn run_auth(command: AuthCommand) -> ExitCode {
                 &secret,
                 a.expires_in.as_deref(),
                 a.strict,
-                a.write.if_version.as_deref(),
+                a.write.base().as_ref(),
             );
             finish(&a.write, AuditAction::PasteToken, AuditTarget::new(a.agent.clone().unwrap_or_default(), Some(a.provider.clone()), None), result)
         }
@@ -149,11 +156,9 @@ pub fn run_auth(command: AuthCommand) -> ExitCode {
                     &secret,
                     None,
                     a.strict,
-                    a.write.if_version.as_deref(),
+                    a.write.base().as_ref(),
                 ),
-                KeyDestination::Env => {
-                    w.paste_api_key_to_env(&a.provider, &secret, a.strict, a.write.if_version.as_deref())
-                }
+                KeyDestination::Env => w.paste_api_key_to_env(&a.provider, &secret, a.strict, a.write.base().as_ref()),
             };
             finish(&a.write, AuditAction::PasteApiKey, AuditTarget::new(a.agent.clone().unwrap_or_default(), Some(a.provider.clone()), None), result)
         }
@@ -176,21 +181,21 @@ pub fn run_auth(command: AuthCommand) -> ExitCode {
                 }
             },
             OrderCommand::Set { provider, agent, ids, write } => {
-                let result = writer(&write).order_set(agent.as_deref(), &provider, &ids, write.if_version.as_deref());
+                let result = writer(&write).order_set(agent.as_deref(), &provider, &ids, write.base().as_ref());
                 finish(&write, AuditAction::OrderSet, AuditTarget::new(agent.unwrap_or_default(), Some(provider), None), result)
             }
             OrderCommand::Clear { provider, agent, write } => {
-                let result = writer(&write).order_clear(agent.as_deref(), &provider, write.if_version.as_deref());
+                let result = writer(&write).order_clear(agent.as_deref(), &provider, write.base().as_ref());
                 finish(&write, AuditAction::OrderClear, AuditTarget::new(agent.unwrap_or_default(), Some(provider), None), result)
             }
         },
         AuthCommand::Remove(p) => {
-            let result = writer(&p.write).remove(p.agent.as_deref(), &p.profile_id, p.write.if_version.as_deref());
+            let result = writer(&p.write).remove(p.agent.as_deref(), &p.profile_id, p.write.base().as_ref());
             finish(&p.write, AuditAction::Remove, AuditTarget::new(p.agent.unwrap_or_default(), None, Some(p.profile_id)), result)
         }
         AuthCommand::ClearCooldown(p) => {
             let result =
-                writer(&p.write).clear_cooldown(p.agent.as_deref(), &p.profile_id, p.write.if_version.as_deref());
+                writer(&p.write).clear_cooldown(p.agent.as_deref(), &p.profile_id, p.write.base().as_ref());
             finish(&p.write, AuditAction::ClearCooldown, AuditTarget::new(p.agent.unwrap_or_default(), None, Some(p.profile_id)), result)
         }
     }
@@ -208,11 +213,11 @@ pub fn run_env(command: EnvCommand) -> ExitCode {
                 use secrecy::ExposeSecret;
                 SecretString::from(value.expose_secret().trim_end_matches(['\n', '\r']).to_owned())
             };
-            let result = writer(&write).env_set(&key, &value, write.if_version.as_deref());
+            let result = writer(&write).env_set(&key, &value, write.base().as_ref());
             finish(&write, AuditAction::EnvSet, AuditTarget::default(), result)
         }
         EnvCommand::Unset { key, write } => {
-            let result = writer(&write).env_unset(&key, write.if_version.as_deref());
+            let result = writer(&write).env_unset(&key, write.base().as_ref());
             finish(&write, AuditAction::EnvUnset, AuditTarget::default(), result)
         }
     }

@@ -1,6 +1,7 @@
-//! OpenClaw's status rules by version family (facts file §4.2.1). Every difference between
-//! versions lives in this one table, so the status code asks "what do these rules say" instead of
-//! testing version numbers.
+//! OpenClaw's rules by version family (facts file §4.2.1): how it reports status, and how it
+//! writes (where order and usage go, key order of a pasted credential, the schema of a new agent
+//! database). Every difference between versions lives in this one table, so the status code and
+//! the write engine ask "what do these rules say" instead of testing version numbers.
 
 /// The three families whose rules were measured with the real CLI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -62,6 +63,35 @@ pub struct RuleSet {
     /// The utility model checked beside a default of this provider, unless config sets one
     /// (`utilityModel`, `""` = disabled): (default's provider, utility model ref).
     pub utility_models: &'static [(&'static str, &'static str)],
+    /// How this family writes credentials.
+    pub write: WriteRules,
+}
+
+/// What differs in how a version family writes the auth store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct WriteRules {
+    /// A new agent's store goes to SQLite (era C); else to JSON files.
+    pub new_store_in_sqlite: bool,
+    /// A JSON store this family writes keeps order, lastGood and usage in `auth-state.json`
+    /// (era B) rather than inside `auth-profiles.json` (era A). 2026.6+ writes SQLite and leaves
+    /// a legacy era-A file as it is.
+    pub json_state_file: bool,
+    /// A pasted token is built `{type, provider, expires, token}` (else `{…, token, expires}`).
+    pub token_expires_before_secret: bool,
+    /// The database this family creates for an agent that has none (era C only).
+    #[serde(skip)]
+    pub agent_db: Option<AgentDbSchema>,
+}
+
+/// The schema of an agent database as one OpenClaw release creates it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgentDbSchema {
+    /// The DDL, as dumped from a database that release made.
+    pub sql: &'static str,
+    /// `PRAGMA user_version` and `schema_meta.schema_version`.
+    pub schema_version: i64,
+    /// `schema_meta.app_version`: the release that made it.
+    pub app_version: &'static str,
 }
 
 /// A provider `models status` lists because another provider's env var is set.
@@ -120,6 +150,13 @@ pub static RULES: [RuleSet; 3] = [
         model_scoped_cooldowns: false,
         oauth_providers_rollup: RollupStyle::AllProfiles,
         utility_models: &[],
+        // Measured: 2026.3.31 builds `{type, provider, token, expires}`.
+        write: WriteRules {
+            new_store_in_sqlite: false,
+            json_state_file: false,
+            token_expires_before_secret: false,
+            agent_db: None,
+        },
     },
     RuleSet {
         family: VersionFamily::V2026_5,
@@ -144,6 +181,13 @@ pub static RULES: [RuleSet; 3] = [
         model_scoped_cooldowns: false,
         oauth_providers_rollup: RollupStyle::Effective5,
         utility_models: &[],
+        // Measured: 2026.5.28 puts `expires` before `token`, and order/usage in auth-state.json.
+        write: WriteRules {
+            new_store_in_sqlite: false,
+            json_state_file: true,
+            token_expires_before_secret: true,
+            agent_db: None,
+        },
     },
     RuleSet {
         family: VersionFamily::V2026_9,
@@ -167,6 +211,17 @@ pub static RULES: [RuleSet; 3] = [
         model_scoped_cooldowns: true,
         oauth_providers_rollup: RollupStyle::Effective9,
         utility_models: &[("anthropic", "anthropic/claude-haiku-4-5"), ("openai", "openai/gpt-5.6-luna")],
+        // Measured: 2026.9.6 puts `expires` before `token` and creates agent databases at schema 23.
+        write: WriteRules {
+            new_store_in_sqlite: true,
+            json_state_file: false,
+            token_expires_before_secret: true,
+            agent_db: Some(AgentDbSchema {
+                sql: include_str!("agent_schema_v23.sql"),
+                schema_version: 23,
+                app_version: "2026.9.6",
+            }),
+        },
     },
 ];
 

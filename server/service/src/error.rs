@@ -53,7 +53,7 @@ impl ServiceError {
                         (p.clone(), ids.unwrap_or_default())
                     })
                     .collect(),
-                version: found.clone(),
+                version: found.to_string(),
             },
             WriteError::Lock(_) => Self::Busy,
             WriteError::Io { .. } | WriteError::Sqlite { .. } | WriteError::Config(_) | WriteError::Corrupt { .. } => {

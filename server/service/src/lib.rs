@@ -108,7 +108,7 @@ impl PanelService {
             let mut view = overview::build(&snapshot, agent.as_deref());
             let writer = this.writer();
             for agent in &mut view.agents {
-                agent.version = writer.version_in(&snapshot, Some(&agent.id)).unwrap_or_default();
+                agent.version = writer.version_in(&snapshot, Some(&agent.id)).map(String::from).unwrap_or_default();
             }
             Ok(view)
         })

@@ -76,10 +76,7 @@ fn agent_view(snapshot: &StateSnapshot, agent: &AgentState) -> AgentView {
     let models = snapshot.config.as_ref().map(|c| c.model_refs(&agent.id)).unwrap_or_default();
     // The page leaves out the mirror providers `models status` lists (claude-cli, ...): noise here.
     let table = env_providers(snapshot.rules, false);
-    let env_hits: Vec<(&str, &str, &EnvValue)> = table
-        .iter()
-        .filter_map(|(provider, vars)| snapshot.env.for_provider(vars).map(|(var, value)| (*provider, var, value)))
-        .collect();
+    let env_hits = page_env_hits(snapshot, &table);
 
     let mut providers: BTreeSet<&str> = agent.providers();
     providers.extend(env_hits.iter().map(|(p, _, _)| *p));
@@ -100,7 +97,7 @@ fn agent_view(snapshot: &StateSnapshot, agent: &AgentState) -> AgentView {
                 })
                 .collect();
             let env = env_hits.iter().find(|(p, _, _)| *p == provider);
-            let next = order.first().map(str::to_owned).or_else(|| env.map(|(_, var, _)| format!("env: {var}")));
+            let next = next_of(order.first(), env.map(|(_, var, _)| *var));
             let mut rows: Vec<ProfileView> = mine
                 .iter()
                 .zip(&healths)
@@ -187,6 +184,46 @@ fn expiry_text(h: &ProfileHealth, cred: &Credential) -> String {
         (None, _) if cred.kind == CredentialKind::OAuth => "no expiry recorded".to_owned(),
         (None, _) => "never expires".to_owned(),
     }
+}
+
+/// The env credentials the page shows: (provider, variable, value).
+fn page_env_hits<'a>(
+    snapshot: &'a StateSnapshot,
+    table: &'a [(&'a str, &'a [&'a str])],
+) -> Vec<(&'a str, &'a str, &'a EnvValue)> {
+    table
+        .iter()
+        .filter_map(|(provider, vars)| snapshot.env.for_provider(vars).map(|(var, value)| (*provider, var, value)))
+        .collect()
+}
+
+/// What OpenClaw tries first: the effective order's first profile, else the env variable.
+fn next_of(first: Option<&str>, env_var: Option<&str>) -> Option<String> {
+    first.map(str::to_owned).or_else(|| env_var.map(|var| format!("env: {var}")))
+}
+
+/// For the line the page shows after a write: what OpenClaw now tries first for `provider` of
+/// agent `agent_id`, and the pin command of profile `id`. The same values as that provider's row,
+/// without building the whole page.
+pub(super) fn next_and_pin(
+    snapshot: &StateSnapshot,
+    agent_id: &str,
+    provider: &str,
+    id: Option<&str>,
+) -> (Option<String>, Option<String>) {
+    let Some(agent) = snapshot.agent(agent_id) else { return (None, None) };
+    let table = env_providers(snapshot.rules, false);
+    let env = page_env_hits(snapshot, &table).into_iter().find(|(p, _, _)| *p == provider);
+    if env.is_none() && !agent.providers().contains(provider) {
+        return (None, None);
+    }
+    let order = effective_order(agent, snapshot.config.as_ref(), provider, snapshot.rules, snapshot.now_ms);
+    let next = next_of(order.first(), env.map(|(_, var, _)| var));
+    let models = snapshot.config.as_ref().map(|c| c.model_refs(&agent.id)).unwrap_or_default();
+    let pin = id
+        .and_then(|id| agent.profiles.iter().find(|p| p.id == id && p.credential.provider == provider))
+        .map(|p| pin_command(&models, &p.credential.provider, &p.id));
+    (next, pin)
 }
 
 fn pin_command(models: &ModelRefs, provider: &str, id: &str) -> String {

@@ -2,7 +2,8 @@
 //! audit log with the client's address, and mapped to errors the page can show (never a secret,
 //! never a stack trace; the server log has the detail).
 
-use openclaw_state::write::engine::{WriteError, WriteReport, Writer};
+use openclaw_state::write::engine::{HintView, PasteInput, RemovePreview, Revision, WriteError, WriteReport, Writer};
+use openclaw_state::write::expiry::Expiry;
 use openclaw_state::write::normalize::SecretKind;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -19,15 +20,11 @@ fn outcome(report: WriteReport, provider: Option<String>) -> WriteOutcome {
     WriteOutcome {
         agent: report.agent,
         changes: report.changes,
-        hints: report
-            .hints
-            .into_iter()
-            .map(|h| HintItem { code: h.hint.code(), message: h.message })
-            .collect(),
+        hints: report.hints.into_iter().map(hint_item).collect(),
         warnings: report.warnings,
         restart_gateway: report.restart_gateway,
         restart_note: report.restart_note,
-        version: report.version,
+        version: report.version.into(),
         profile_id: report.profile_id,
         masked: report.masked,
         provider,
@@ -36,33 +33,13 @@ fn outcome(report: WriteReport, provider: Option<String>) -> WriteOutcome {
     }
 }
 
-/// The paste form's expiry as the engine's duration: a duration passes through; a date
-/// (`2027-01-31`, the end of that day UTC) or an RFC 3339 time becomes the milliseconds from now.
-fn expiry_as_duration(raw: Option<&str>, now_ms: i64) -> Result<Option<String>, ServiceError> {
-    let Some(text) = raw.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
-    let looks_like_date = text.len() >= 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
-    if !looks_like_date {
-        return Ok(Some(text.to_owned()));
-    }
-    let bad = || {
-        ServiceError::Refused(format!(
-            "expiry {text:?} is not a date this form understands: use 2027-01-31, 2027-01-31T12:00:00Z, or a duration such as 30d or 12h"
-        ))
-    };
-    let at_ms = if text.len() == 10 {
-        let format = time::macros::format_description!("[year]-[month]-[day]");
-        let date = time::Date::parse(text, &format).map_err(|_| bad())?;
-        let end_of_day = date.with_hms(23, 59, 59).map_err(|_| bad())?.assume_utc();
-        (end_of_day.unix_timestamp_nanos() / 1_000_000) as i64
-    } else {
-        let at =
-            time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).map_err(|_| bad())?;
-        (at.unix_timestamp_nanos() / 1_000_000) as i64
-    };
-    if at_ms <= now_ms {
-        return Err(ServiceError::Refused(format!("expiry {text} is in the past; give a later date or a duration")));
-    }
-    Ok(Some(format!("{}ms", at_ms - now_ms)))
+fn hint_item(h: HintView) -> HintItem {
+    HintItem { code: h.hint.code(), message: h.message }
+}
+
+/// The revision a page's change was based on (the `version` string it was given).
+fn base(version: Option<String>) -> Option<Revision> {
+    version.map(Revision::from_token)
 }
 
 impl PanelService {
@@ -87,23 +64,33 @@ impl PanelService {
     }
 
     /// What the page shows after a change, read back from disk: which profile OpenClaw now tries
-    /// first for the provider, and the pin command of the profile written.
+    /// first for the provider, and the pin command of the profile written (the provider's row
+    /// only, not the whole page).
     fn describe_after(&self, done: &mut WriteOutcome) {
         let Some(provider) = done.provider.clone() else { return };
         if done.agent.is_empty() {
             return;
         }
         let snapshot = self.snapshot_blocking();
-        let view = super::overview::build(&snapshot, Some(&done.agent));
-        let Some(found) = view.agents.iter().flat_map(|a| &a.providers).find(|p| p.provider == provider) else {
-            return;
-        };
-        done.next = found.next.clone();
-        done.pin_command = done
-            .profile_id
-            .as_deref()
-            .and_then(|id| found.profiles.iter().find(|p| p.id == id))
-            .and_then(|p| p.pin_command.clone());
+        let (next, pin_command) =
+            super::overview::next_and_pin(&snapshot, &done.agent, &provider, done.profile_id.as_deref());
+        done.next = next;
+        done.pin_command = pin_command;
+    }
+
+    /// Audits a write's result, maps it for the page and adds what the page shows after it.
+    fn finish_write(
+        &self,
+        actor: &str,
+        action: AuditAction,
+        agent: &str,
+        provider: Option<String>,
+        result: Result<WriteReport, WriteError>,
+    ) -> Result<WriteOutcome, ServiceError> {
+        self.audit(actor, action, agent, provider.as_deref(), &result);
+        let mut done = outcome(result.map_err(|e| ServiceError::from_write(&e))?, provider);
+        self.describe_after(&mut done);
+        Ok(done)
     }
 
     /// Runs a write off the executor, logs it, maps the result.
@@ -120,10 +107,7 @@ impl PanelService {
         let actor = actor.to_owned();
         tokio::task::spawn_blocking(move || {
             let result = job(&this.writer());
-            this.audit(&actor, action, &agent, provider.as_deref(), &result);
-            let mut done = outcome(result.map_err(|e| ServiceError::from_write(&e))?, provider);
-            this.describe_after(&mut done);
-            Ok(done)
+            this.finish_write(&actor, action, &agent, provider, result)
         })
         .await
         .map_err(|e| {
@@ -132,69 +116,80 @@ impl PanelService {
         })?
     }
 
-    /// A paste: hints first (nothing written) unless confirmed, then the write.
-    pub async fn paste(&self, actor: &str, mut request: PasteRequest) -> Result<PasteOutcome, ServiceError> {
-        request.expires_in = expiry_as_duration(request.expires_in.as_deref(), super::now_ms())?;
-        let secret = SecretString::from(request.secret);
-        let provider = request.provider.clone();
-        let kind = match request.kind {
+    /// A paste: prepared once (one read of the state); its hints shown first (nothing written)
+    /// unless confirmed, else that same preparation written.
+    pub async fn paste(&self, actor: &str, request: PasteRequest) -> Result<PasteOutcome, ServiceError> {
+        let PasteRequest { agent, provider, profile_id, kind: paste_kind, secret, expires_in, confirmed } = request;
+        let kind = match paste_kind {
             PasteKind::Token => SecretKind::Token,
             PasteKind::ApiKey | PasteKind::ApiKeyToEnv => SecretKind::ApiKey,
         };
-        if !request.confirmed {
-            let this = self.clone();
-            let (agent, profile_id, expires_in) =
-                (request.agent.clone(), request.profile_id.clone(), request.expires_in.clone());
-            let preview_secret = secret.clone();
-            let preview = tokio::task::spawn_blocking(move || {
-                this.writer().preview_paste(
-                    agent.as_deref(),
-                    &provider,
-                    profile_id.as_deref(),
-                    kind,
-                    &preview_secret,
-                    expires_in.as_deref(),
-                )
-            })
-            .await
-            .map_err(|_| ServiceError::Internal)?
-            .map_err(|e| ServiceError::from_write(&e))?;
-            let worth_confirming: Vec<HintItem> = preview
-                .hints
-                .iter()
-                .filter(|h| !matches!(h.hint, openclaw_state::write::normalize::Hint::ClaudeCodeOnly))
-                .map(|h| HintItem { code: h.hint.code(), message: h.message.clone() })
-                .collect();
-            if !worth_confirming.is_empty() {
-                return Ok(PasteOutcome::Confirm {
-                    profile_id: preview.profile_id,
-                    masked: preview.masked,
-                    hints: worth_confirming,
-                });
+        let expiry = match kind {
+            SecretKind::Token => {
+                Expiry::parse(expires_in.as_deref(), super::now_ms()).map_err(|e| ServiceError::Refused(e.to_string()))?
             }
-        }
-        let action = match request.kind {
+            SecretKind::ApiKey => None,
+        };
+        let action = match paste_kind {
             PasteKind::Token => AuditAction::PasteToken,
             _ => AuditAction::PasteApiKey,
         };
-        let PasteRequest { agent, provider, profile_id, kind: paste_kind, expires_in, .. } = request;
-        let audit_provider = Some(provider.clone());
+        let to_env = paste_kind == PasteKind::ApiKeyToEnv;
         let audit_agent = agent.clone().unwrap_or_default();
-        self.write(actor, action, audit_agent, audit_provider, move |w| match paste_kind {
-            PasteKind::ApiKeyToEnv => w.paste_api_key_to_env(&provider, &secret, false, None),
-            _ => w.paste(
-                agent.as_deref(),
-                &provider,
-                profile_id.as_deref(),
-                kind,
-                &secret,
-                expires_in.as_deref(),
-                false,
-                None,
-            ),
+        let input = PasteInput { agent, provider, profile_id, kind, secret: SecretString::from(secret), expiry };
+        let this = self.clone();
+        let actor = actor.to_owned();
+        tokio::task::spawn_blocking(move || {
+            let writer = this.writer();
+            let provider = Some(input.provider.clone());
+            // A confirmed paste to `.env` has nothing to prepare: no agent, no store.
+            let prepared = if to_env && confirmed {
+                None
+            } else {
+                match writer.prepare_paste(&input) {
+                    Ok(p) => Some(p),
+                    // Refused before anything was shown: logged only when the admin meant to save.
+                    Err(e) if confirmed => {
+                        return this
+                            .finish_write(&actor, action, &audit_agent, provider, Err(e))
+                            .map(PasteOutcome::Saved);
+                    }
+                    Err(e) => return Err(ServiceError::from_write(&e)),
+                }
+            };
+            if !confirmed && let Some(p) = &prepared {
+                let hints = p.hints_needing_yes();
+                if !hints.is_empty() {
+                    return Ok(PasteOutcome::Confirm {
+                        profile_id: p.profile_id().to_owned(),
+                        masked: p.masked(),
+                        hints: hints.into_iter().map(hint_item).collect(),
+                    });
+                }
+            }
+            let result = match prepared {
+                Some(p) if !to_env => writer.commit_paste(p, false, None),
+                _ => writer.paste_api_key_to_env(&input.provider, &input.secret, false, None),
+            };
+            this.finish_write(&actor, action, &audit_agent, provider, result).map(PasteOutcome::Saved)
         })
         .await
-        .map(PasteOutcome::Saved)
+        .map_err(|e| {
+            tracing::error!(error = %e, "paste task failed");
+            ServiceError::Internal
+        })?
+    }
+
+    /// What removing a profile would change, computed by the write engine (nothing is written).
+    pub async fn preview_remove(&self, agent: String, profile_id: String) -> Result<RemovePreview, ServiceError> {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || this.writer().preview_remove(Some(&agent), &profile_id))
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "remove preview task failed");
+                ServiceError::Internal
+            })?
+            .map_err(|e| ServiceError::from_write(&e))
     }
 
     pub async fn set_order(
@@ -207,7 +202,7 @@ impl PanelService {
     ) -> Result<WriteOutcome, ServiceError> {
         let p = provider.clone();
         self.write(actor, AuditAction::OrderSet, agent.clone(), Some(provider), move |w| {
-            w.order_set(Some(&agent), &p, &ids, base_version.as_deref())
+            w.order_set(Some(&agent), &p, &ids, base(base_version).as_ref())
         })
         .await
     }
@@ -221,7 +216,7 @@ impl PanelService {
     ) -> Result<WriteOutcome, ServiceError> {
         let p = provider.clone();
         self.write(actor, AuditAction::OrderClear, agent.clone(), Some(provider), move |w| {
-            w.order_clear(Some(&agent), &p, base_version.as_deref())
+            w.order_clear(Some(&agent), &p, base(base_version).as_ref())
         })
         .await
     }
@@ -235,7 +230,7 @@ impl PanelService {
     ) -> Result<WriteOutcome, ServiceError> {
         let provider = openclaw_state::ids::profile_provider(&profile_id).map(str::to_owned);
         self.write(actor, AuditAction::Remove, agent.clone(), provider, move |w| {
-            w.remove(Some(&agent), &profile_id, base_version.as_deref())
+            w.remove(Some(&agent), &profile_id, base(base_version).as_ref())
         })
         .await
     }
@@ -261,7 +256,7 @@ impl PanelService {
         base_version: Option<String>,
     ) -> Result<WriteOutcome, ServiceError> {
         let value = SecretString::from(value);
-        self.write(actor, AuditAction::EnvSet, String::new(), None, move |w| w.env_set(&key, &value, base_version.as_deref()))
+        self.write(actor, AuditAction::EnvSet, String::new(), None, move |w| w.env_set(&key, &value, base(base_version).as_ref()))
             .await
     }
 
@@ -271,7 +266,8 @@ impl PanelService {
         key: String,
         base_version: Option<String>,
     ) -> Result<WriteOutcome, ServiceError> {
-        self.write(actor, AuditAction::EnvUnset, String::new(), None, move |w| w.env_unset(&key, base_version.as_deref())).await
+        self.write(actor, AuditAction::EnvUnset, String::new(), None, move |w| w.env_unset(&key, base(base_version).as_ref()))
+            .await
     }
 
     /// The keys of `<state>/.env` with masked values.
@@ -290,7 +286,7 @@ impl PanelService {
                     EnvKeyView { key, masked }
                 })
                 .collect();
-            let version = this.writer().env_version().unwrap_or_default();
+            let version = this.writer().env_version().map(String::from).unwrap_or_default();
             EnvFileView { path: this.config().location.display(&path), keys, version }
         })
         .await
@@ -325,33 +321,5 @@ impl PanelService {
         })
         .await
         .map_err(|_| ServiceError::Internal)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const NOW: i64 = 1_790_000_000_000; // 2026-09-21
-
-    #[test]
-    fn expiry_durations_pass_through_and_dates_become_durations() {
-        assert_eq!(expiry_as_duration(None, NOW).unwrap(), None);
-        assert_eq!(expiry_as_duration(Some("  "), NOW).unwrap(), None);
-        assert_eq!(expiry_as_duration(Some("30d"), NOW).unwrap().as_deref(), Some("30d"));
-        let end_of_day = 1_790_294_399_000; // 2026-09-24T23:59:59Z
-        assert_eq!(expiry_as_duration(Some("2026-09-24"), NOW).unwrap(), Some(format!("{}ms", end_of_day - NOW)));
-        assert_eq!(
-            expiry_as_duration(Some("2026-09-22T00:00:00Z"), NOW).unwrap(),
-            Some(format!("{}ms", 1_790_035_200_000 - NOW))
-        );
-    }
-
-    #[test]
-    fn bad_or_past_expiry_dates_say_what_to_give() {
-        let past = expiry_as_duration(Some("2020-01-01"), NOW).unwrap_err().to_string();
-        assert!(past.contains("in the past"), "{past}");
-        let bad = expiry_as_duration(Some("2026-13-40"), NOW).unwrap_err().to_string();
-        assert!(bad.contains("2027-01-31") && bad.contains("30d"), "{bad}");
     }
 }

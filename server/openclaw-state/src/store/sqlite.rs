@@ -5,6 +5,10 @@
 //!
 //! Databases are opened read-only with a busy timeout, so reading is safe while OpenClaw writes:
 //! SQLite's own locking applies and committed WAL content is seen. Nothing is ever created.
+//!
+//! The four JSON rows are described once, as [`JsonRow`]s, with the SQL that reads and writes
+//! them: the reader here and the write engine (`write::engine::era_sqlite`) both build their
+//! statements from these, so a table or column name lives in one place.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -22,6 +26,86 @@ pub const AGENT_DB: &str = "openclaw-agent.sqlite";
 pub const SHARED_STORE_KEY: &str = "authProfiles.store";
 /// The shared store's order / lastGood / usageStats row in `config_machine_state`.
 pub const SHARED_STATE_KEY: &str = "authProfiles.state";
+
+/// One JSON document kept in one row of a key/value table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonRow {
+    pub table: &'static str,
+    pub key_column: &'static str,
+    pub value_column: &'static str,
+    /// The column holding the write time in epoch milliseconds.
+    pub updated_column: &'static str,
+    pub key: &'static str,
+}
+
+/// The shared store (`config_machine_state/authProfiles.store`).
+pub const SHARED_STORE_ROW: JsonRow = JsonRow {
+    table: "config_machine_state",
+    key_column: "state_key",
+    value_column: "value_json",
+    updated_column: "updated_at_ms",
+    key: SHARED_STORE_KEY,
+};
+/// The shared order / lastGood / usageStats (`config_machine_state/authProfiles.state`).
+pub const SHARED_STATE_ROW: JsonRow = JsonRow { key: SHARED_STATE_KEY, ..SHARED_STORE_ROW };
+/// An agent database's store (`auth_profile_store/primary`).
+pub const AGENT_STORE_ROW: JsonRow = JsonRow {
+    table: "auth_profile_store",
+    key_column: "store_key",
+    value_column: "store_json",
+    updated_column: "updated_at",
+    key: "primary",
+};
+/// An agent database's order / lastGood / usageStats (`auth_profile_state/primary`).
+pub const AGENT_STATE_ROW: JsonRow = JsonRow {
+    table: "auth_profile_state",
+    key_column: "state_key",
+    value_column: "state_json",
+    updated_column: "updated_at",
+    key: "primary",
+};
+
+impl JsonRow {
+    /// `SELECT value FROM schema.table WHERE key = ?1` (bind [`Self::key`]).
+    pub fn select_sql(&self, schema: &str) -> String {
+        format!("SELECT {} FROM {schema}.{} WHERE {} = ?1", self.value_column, self.table, self.key_column)
+    }
+
+    /// Insert or replace the row: `?1` key, `?2` JSON text, `?3` now in epoch ms.
+    pub fn upsert_sql(&self, schema: &str) -> String {
+        let JsonRow { table, key_column: k, value_column: v, updated_column: u, .. } = self;
+        format!(
+            "INSERT INTO {schema}.{table}({k}, {v}, {u}) VALUES (?1, ?2, ?3) \
+             ON CONFLICT({k}) DO UPDATE SET {v} = excluded.{v}, {u} = excluded.{u}"
+        )
+    }
+
+    /// Insert the row only when there is none: `?1` key, `?2` JSON text, `?3` now in epoch ms.
+    pub fn insert_if_absent_sql(&self, schema: &str) -> String {
+        let JsonRow { table, key_column: k, value_column: v, updated_column: u, .. } = self;
+        format!("INSERT OR IGNORE INTO {schema}.{table}({k}, {v}, {u}) VALUES (?1, ?2, ?3)")
+    }
+
+    /// `DELETE FROM schema.table WHERE key = ?1`.
+    pub fn delete_sql(&self, schema: &str) -> String {
+        format!("DELETE FROM {schema}.{} WHERE {} = ?1", self.table, self.key_column)
+    }
+
+    /// The row's JSON text; `None` when the row (or its table) is not there.
+    pub fn read_text(&self, conn: &Connection, schema: &str) -> rusqlite::Result<Option<String>> {
+        let exists: Option<i64> = conn
+            .query_row(
+                &format!("SELECT 1 FROM {schema}.sqlite_master WHERE type = 'table' AND name = ?1"),
+                [self.table],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if exists.is_none() {
+            return Ok(None);
+        }
+        conn.query_row(&self.select_sql(schema), [self.key], |r| r.get(0)).optional()
+    }
+}
 
 /// How long a read waits for a writer before reporting the database as busy.
 const BUSY_TIMEOUT: Duration = Duration::from_millis(1500);
@@ -70,33 +154,13 @@ pub fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
-fn table_exists(conn: &Connection, path: &Path, table: &str) -> Result<bool, StoreError> {
-    conn.query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", [table], |_| Ok(()))
-        .optional()
-        .map(|r| r.is_some())
-        .map_err(|e| sqlite_err(path, e))
-}
-
-/// Reads one JSON row: `SELECT <column> FROM <table> WHERE <key_column> = ?`. A missing table or
-/// row is `Ok(None)`.
-fn read_row(
-    conn: &Connection,
-    path: &Path,
-    table: &str,
-    key_column: &str,
-    value_column: &str,
-    key: &str,
-) -> Result<Option<Value>, StoreError> {
-    if !table_exists(conn, path, table)? {
-        return Ok(None);
-    }
-    let sql = format!("SELECT {value_column} FROM {table} WHERE {key_column} = ?1");
-    let text: Option<String> =
-        conn.query_row(&sql, [key], |row| row.get(0)).optional().map_err(|e| sqlite_err(path, e))?;
+/// Reads one JSON row. A missing table or row is `Ok(None)`.
+fn read_row(conn: &Connection, path: &Path, row: &JsonRow) -> Result<Option<Value>, StoreError> {
+    let text = row.read_text(conn, "main").map_err(|e| sqlite_err(path, e))?;
     text.map(|t| {
         serde_json::from_str(&t).map_err(|e| StoreError::RowJson {
             path: path.to_path_buf(),
-            row: format!("{table}/{key}"),
+            row: format!("{}/{}", row.table, row.key),
             message: e.to_string(),
         })
     })
@@ -119,8 +183,8 @@ pub fn read_shared(state_dir: &Path) -> Result<SharedDb, StoreError> {
         return Ok(SharedDb { path, exists: false, store: None });
     }
     let conn = open_read_only(&path)?;
-    let doc = read_row(&conn, &path, "config_machine_state", "state_key", "value_json", SHARED_STORE_KEY)?;
-    let state = read_row(&conn, &path, "config_machine_state", "state_key", "value_json", SHARED_STATE_KEY)?;
+    let doc = read_row(&conn, &path, &SHARED_STORE_ROW)?;
+    let state = read_row(&conn, &path, &SHARED_STATE_ROW)?;
     let store = (doc.is_some() || state.is_some()).then(|| AuthStore::from_values(doc.as_ref(), state.as_ref()));
     Ok(SharedDb { path, exists: true, store })
 }
@@ -141,8 +205,8 @@ pub fn read_agent(agent_dir: &Path) -> Result<AgentDb, StoreError> {
         return Ok(AgentDb { path, exists: false, store: None });
     }
     let conn = open_read_only(&path)?;
-    let store_doc = read_row(&conn, &path, "auth_profile_store", "store_key", "store_json", "primary")?;
-    let state_doc = read_row(&conn, &path, "auth_profile_state", "state_key", "state_json", "primary")?;
+    let store_doc = read_row(&conn, &path, &AGENT_STORE_ROW)?;
+    let state_doc = read_row(&conn, &path, &AGENT_STATE_ROW)?;
     let store = (store_doc.is_some() || state_doc.is_some())
         .then(|| AuthStore::from_values(store_doc.as_ref(), state_doc.as_ref()));
     Ok(AgentDb { store, path, exists: true })

@@ -5,6 +5,7 @@ pub mod atomic;
 pub mod config_edit;
 pub mod engine;
 pub mod env_file;
+pub mod expiry;
 pub mod json_text;
 pub mod lock;
 pub mod normalize;

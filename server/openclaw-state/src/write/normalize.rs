@@ -58,6 +58,14 @@ impl Hint {
         }
     }
 
+    /// Whether the admin must say yes to it before the save (and `--strict` refuses it). The
+    /// one place this is decided: the CLI, the engine and the page all ask here. "Setup tokens
+    /// may be refused outside Claude Code" is advice on every Anthropic token, not a doubt about
+    /// this paste.
+    pub fn needs_confirmation(&self) -> bool {
+        !matches!(self, Self::ClaudeCodeOnly)
+    }
+
     /// The hint in words, with what to do.
     pub fn message(&self) -> String {
         match self {
@@ -104,6 +112,12 @@ pub enum InputError {
     SetupTokenTooShort(usize),
     #[error("invalid duration {0:?}: use values like 365d, 12h, 30m or 1h30m (a bare number is days)")]
     BadDuration(String),
+    #[error(
+        "expiry {0:?} is not a date this understands: use 2027-01-31, 2027-01-31T12:00:00Z, or a duration such as 30d or 12h"
+    )]
+    BadExpiry(String),
+    #[error("expiry {0} is in the past; give a later date or a duration")]
+    PastExpiry(String),
     #[error("the provider is empty; give one, e.g. anthropic")]
     EmptyProvider,
     #[error("provider id {0:?} is not valid: use lower-case letters, digits, `-`, `_` or `.`")]
@@ -254,15 +268,10 @@ pub fn parse_duration_ms(raw: &str) -> Result<i64, InputError> {
     Ok(ms as i64)
 }
 
-/// `expires` for `--expires-in`: now + duration (a zero duration means no expiry, as OpenClaw).
+/// `expires` for `--expires-in` at `now_ms` (a zero duration means no expiry, as OpenClaw); the
+/// text as [`super::expiry::Expiry::parse`] reads it.
 pub fn expires_at(now_ms: i64, expires_in: Option<&str>) -> Result<Option<i64>, InputError> {
-    match expires_in.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(text) => {
-            let ms = parse_duration_ms(text)?;
-            Ok((ms > 0).then_some(now_ms + ms))
-        }
-    }
+    Ok(super::expiry::Expiry::parse(expires_in, now_ms)?.map(|e| e.at(now_ms)))
 }
 
 #[cfg(test)]
