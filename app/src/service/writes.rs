@@ -355,6 +355,62 @@ impl PanelService {
     }
 }
 
+// TEMPORARY: the remove dialog's preview, computed here from one state read (the page's own
+// derivation of the profile, its orders and its config entry) until the write engine says itself
+// what `remove` deletes. Then `preview_remove` becomes a call to that method; nothing else changes.
+impl PanelService {
+    /// What `remove_profile` would delete for this agent and profile now, with the store version
+    /// the removal should be based on. Reads only.
+    pub async fn preview_remove(
+        &self,
+        agent: String,
+        profile_id: String,
+    ) -> Result<crate::views::RemovePreview, AppError> {
+        openclaw_state::ids::validate_agent_id(&agent).map_err(|_| AppError::BadAgentId(agent.clone()))?;
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || this.preview_remove_blocking(&agent, &profile_id))
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "remove preview task failed");
+                AppError::Internal
+            })?
+    }
+
+    fn preview_remove_blocking(&self, agent: &str, profile_id: &str) -> Result<crate::views::RemovePreview, AppError> {
+        use crate::views::{OrderChange, RemovePreview, SourceKind};
+        let snapshot = self.snapshot_blocking();
+        let Some(state) = snapshot.agent(agent) else { return Err(AppError::UnknownAgent(agent.to_owned())) };
+        let view = super::overview::build(&snapshot, Some(agent));
+        let found = view.agents.iter().flat_map(|a| &a.providers).find_map(|p| {
+            p.profiles.iter().find(|r| r.id == profile_id && matches!(r.source.kind, SourceKind::Store | SourceKind::Shared)).map(|r| (p, r))
+        });
+        let Some((provider, row)) = found else {
+            return Err(AppError::Refused(format!(
+                "agent {agent} has no stored profile {profile_id} (any more); reload the page"
+            )));
+        };
+        let change = |order: &Option<Vec<String>>| {
+            order.as_ref().filter(|o| o.iter().any(|id| id == profile_id)).map(|before| OrderChange {
+                after: before.iter().filter(|id| *id != profile_id).cloned().collect(),
+                before: before.clone(),
+            })
+        };
+        Ok(RemovePreview {
+            agent: agent.to_owned(),
+            profile_id: profile_id.to_owned(),
+            provider: provider.provider.clone(),
+            masked: row.masked.clone(),
+            store_path: row.source.path.clone(),
+            shared: row.source.kind == SourceKind::Shared,
+            stored_order: change(&provider.stored_order),
+            config_order: change(&provider.config_order),
+            config_entry: row.in_config,
+            usage_record: state.usage.contains_key(profile_id) || state.last_good.values().any(|id| id == profile_id),
+            version: self.writer().version_in(&snapshot, Some(agent)).unwrap_or_default(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
