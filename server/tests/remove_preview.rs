@@ -27,10 +27,7 @@ async fn the_preview_names_what_a_removal_deletes_and_the_removal_can_follow_it(
     assert_eq!(again.body, reply.body, "a preview writes nothing");
 
     panel
-        .call_json(
-            "remove",
-            json!({"agent": "work", "profile_id": "anthropic:work", "base_version": preview.version}),
-        )
+        .call_json("remove", json!({"agent": "work", "profile_id": "anthropic:work", "base_version": preview.version}))
         .await
         .assert_status(StatusCode::OK);
     let gone = panel.call_json("remove-preview", json!({"agent": "work", "profile_id": "anthropic:work"})).await;

@@ -368,12 +368,10 @@ impl PanelService {
     ) -> Result<crate::views::RemovePreview, AppError> {
         openclaw_state::ids::validate_agent_id(&agent).map_err(|_| AppError::BadAgentId(agent.clone()))?;
         let this = self.clone();
-        tokio::task::spawn_blocking(move || this.preview_remove_blocking(&agent, &profile_id))
-            .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "remove preview task failed");
-                AppError::Internal
-            })?
+        tokio::task::spawn_blocking(move || this.preview_remove_blocking(&agent, &profile_id)).await.map_err(|e| {
+            tracing::error!(error = %e, "remove preview task failed");
+            AppError::Internal
+        })?
     }
 
     fn preview_remove_blocking(&self, agent: &str, profile_id: &str) -> Result<crate::views::RemovePreview, AppError> {
@@ -382,7 +380,10 @@ impl PanelService {
         let Some(state) = snapshot.agent(agent) else { return Err(AppError::UnknownAgent(agent.to_owned())) };
         let view = super::overview::build(&snapshot, Some(agent));
         let found = view.agents.iter().flat_map(|a| &a.providers).find_map(|p| {
-            p.profiles.iter().find(|r| r.id == profile_id && matches!(r.source.kind, SourceKind::Store | SourceKind::Shared)).map(|r| (p, r))
+            p.profiles
+                .iter()
+                .find(|r| r.id == profile_id && matches!(r.source.kind, SourceKind::Store | SourceKind::Shared))
+                .map(|r| (p, r))
         });
         let Some((provider, row)) = found else {
             return Err(AppError::Refused(format!(
