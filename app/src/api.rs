@@ -70,6 +70,13 @@ pub async fn remove_profile(
     Ok(service.remove_profile(&actor, agent, profile_id, base_version).await?)
 }
 
+/// What removing a profile would delete, read from the state now (nothing is written).
+#[server(prefix = "/api", endpoint = "remove-preview", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn preview_remove(agent: String, profile_id: String) -> Result<crate::views::RemovePreview, AppError> {
+    let (service, _) = service_and_actor()?;
+    Ok(service.preview_remove(agent, profile_id).await?)
+}
+
 /// Clear a profile's cooldown or disable.
 #[server(prefix = "/api", endpoint = "clear-cooldown", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn clear_cooldown(agent: String, profile_id: String) -> Result<crate::views::WriteOutcome, AppError> {

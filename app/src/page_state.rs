@@ -1,11 +1,13 @@
-//! What the write pages share while the admin works: a counter that makes the page read the state
-//! again after every change (so it shows what is on disk, not what was sent), the notice about the
-//! last change, the row to highlight, the paste form's prefill and the open confirm dialog.
+//! What the write pages share while the admin works: the notice about the last change, the row to
+//! highlight, the paste form's prefill, and [`Write`], a page's `ServerAction` for one kind of
+//! change. A page keys its data resource on its writes' versions ([`Write::changed`]), so after
+//! every change it reads the state again and shows what is on disk, not what was sent.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use crate::error::AppError;
-use crate::views::{Kind, PasteKind, WriteOutcome};
+use crate::views::{FixOutcome, Kind, PasteKind, WriteOutcome};
 
 /// The last change's result, shown in the notice at the bottom of the window.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +40,20 @@ impl Notice {
             pin: outcome.pin_command.clone(),
             gateway_note: Some(outcome.restart_note.clone()).filter(|n| !n.is_empty()),
             must_restart: outcome.restart_gateway,
+            is_error: false,
+        }
+    }
+
+    /// A native doctor fix that was applied.
+    pub fn fixed(done: &FixOutcome) -> Self {
+        Self {
+            title: format!("Fixed: {}", done.did),
+            lines: done.changes.clone(),
+            next: None,
+            masked: None,
+            pin: None,
+            gateway_note: None,
+            must_restart: false,
             is_error: false,
         }
     }
@@ -81,54 +97,29 @@ impl PastePrefill {
     }
 }
 
-/// A change that needs a yes first, with what it will do in words.
+/// A change that needs a yes first, with what it will do in words (the confirm dialog's content).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfirmRequest {
     pub title: String,
     pub lines: Vec<String>,
     pub confirm_label: String,
-    pub action: ConfirmAction,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConfirmAction {
-    RemoveProfile {
-        agent: String,
-        profile_id: String,
-        version: String,
-    },
-    UnsetEnvKey {
-        key: String,
-        version: String,
-    },
-    /// Apply the native doctor's fix of the finding with this key.
-    DoctorFix {
-        key: String,
-    },
+    /// The yes is offered: false while what the change does is still being read, or could not be.
+    pub can_confirm: bool,
 }
 
 /// The shared signals; `Copy`, provided as context by a write page.
 #[derive(Debug, Clone, Copy)]
 pub struct PageState {
-    /// Bumped after every change: the page's data resource reads the state again.
-    pub tick: RwSignal<u32>,
     pub notice: RwSignal<Option<Notice>>,
     /// `(agent, profile id)` of the row the last change wrote.
     pub highlight: RwSignal<Option<(String, String)>>,
     /// `Some`: the paste form is open with these starting values.
     pub paste: RwSignal<Option<PastePrefill>>,
-    pub confirm: RwSignal<Option<ConfirmRequest>>,
 }
 
 impl PageState {
     pub fn provide() -> Self {
-        let state = Self {
-            tick: RwSignal::new(0),
-            notice: RwSignal::new(None),
-            highlight: RwSignal::new(None),
-            paste: RwSignal::new(None),
-            confirm: RwSignal::new(None),
-        };
+        let state = Self { notice: RwSignal::new(None), highlight: RwSignal::new(None), paste: RwSignal::new(None) };
         provide_context(state);
         state
     }
@@ -137,35 +128,144 @@ impl PageState {
         expect_context::<Self>()
     }
 
-    /// Shows a change's result and reads the state again.
+    /// Shows a change's result (the page reads the state again through its writes' versions).
     pub fn changed(&self, notice: Notice, highlight: Option<(String, String)>) {
         self.highlight.set(highlight);
         self.notice.set(Some(notice));
-        self.tick.update(|t| *t += 1);
         crate::dom::focus_later(".notice".to_owned());
     }
 
-    /// Shows why a change did not happen (the state is read again too: it may have moved).
+    /// Shows why a change did not happen.
     pub fn failed(&self, title: String, error: &AppError) {
         self.notice.set(Some(Notice::failed(title, error)));
-        self.tick.update(|t| *t += 1);
         crate::dom::focus_later(".notice".to_owned());
     }
 }
 
-/// Runs a server call from an event handler: `busy` is true while it runs; `done` gets the result.
-pub fn spawn_call<T: 'static>(
-    busy: RwSignal<bool>,
-    call: impl std::future::Future<Output = Result<T, AppError>> + 'static,
-    done: impl FnOnce(Result<T, AppError>) + 'static,
-) {
-    if busy.get_untracked() {
-        return;
+/// What the page says about one run of a [`Write`], given when it is dispatched.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct About {
+    /// The notice's title when the change is done.
+    pub title: String,
+    /// The notice's title when it is refused or fails (default: `title`).
+    pub failed_title: Option<String>,
+    /// `(agent, profile id)` of the row to highlight afterwards.
+    pub highlight: Option<(String, String)>,
+    /// Who asked (a form's or an editor's id), for answers shown in place rather than in the notice.
+    pub from: String,
+}
+
+impl About {
+    pub fn new(title: impl Into<String>) -> Self {
+        Self { title: title.into(), ..Self::default() }
     }
-    busy.set(true);
-    leptos::task::spawn_local(async move {
-        let result = call.await;
-        busy.set(false);
-        done(result);
-    });
+
+    pub fn failed_title(mut self, title: impl Into<String>) -> Self {
+        self.failed_title = Some(title.into());
+        self
+    }
+
+    pub fn highlight(mut self, agent: &str, profile_id: &str) -> Self {
+        self.highlight = Some((agent.to_owned(), profile_id.to_owned()));
+        self
+    }
+
+    pub fn from(mut self, who: impl Into<String>) -> Self {
+        self.from = who.into();
+        self
+    }
+
+    /// The failure notice's title.
+    pub fn failure(&self) -> String {
+        self.failed_title.clone().unwrap_or_else(|| self.title.clone())
+    }
+}
+
+/// One kind of change a page offers: its server function's [`ServerAction`] (busy state from
+/// `pending()`, the answer from `value()`, a count of answers in `version()`), and the page's
+/// words for the run in flight. Those are kept beside the action because the action's own
+/// `input()` is cleared by the time its `value()` arrives.
+pub struct Write<S>
+where
+    S: ServerFn + 'static,
+    S::Output: 'static,
+{
+    pub action: ServerAction<S>,
+    about: StoredValue<About>,
+}
+
+impl<S> Clone for Write<S>
+where
+    S: ServerFn + 'static,
+    S::Output: 'static,
+{
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S> Copy for Write<S>
+where
+    S: ServerFn + 'static,
+    S::Output: 'static,
+{
+}
+
+/// A server function's answer as the page receives it.
+pub type Answer<S> = Result<<S as ServerFn>::Output, AppError>;
+
+impl<S> Write<S>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self { action: ServerAction::new(), about: StoredValue::new(About::default()) }
+    }
+
+    /// Sends the change; `about` is what the page says when it is answered.
+    pub fn dispatch(&self, input: S, about: About) {
+        self.about.set_value(about);
+        self.action.dispatch(input);
+    }
+
+    /// A run is in flight.
+    pub fn pending(&self) -> Memo<bool> {
+        self.action.pending()
+    }
+
+    /// A run is in flight whose input passes `is`: the busy state of one row or editor.
+    pub fn pending_for(&self, is: impl Fn(&S) -> bool + Send + Sync + 'static) -> Signal<bool> {
+        let action = self.action;
+        Signal::derive(move || action.pending().get() && action.input().with(|i| i.as_ref().is_some_and(&is)))
+    }
+
+    /// Calls `handle` with every answer that arrives from now on, and what was said about its run.
+    /// Runs in the browser only (an effect), for as long as the calling component lives.
+    pub fn on_answer(&self, handle: impl Fn(&Answer<S>, &About) + Send + Sync + 'static) {
+        let (action, about) = (self.action, self.about);
+        Effect::watch(
+            move || action.version().get(),
+            move |_, _, _| {
+                action.value().with_untracked(|answer| {
+                    if let Some(answer) = answer {
+                        about.with_value(|about| handle(answer, about));
+                    }
+                })
+            },
+            false,
+        );
+    }
+
+    /// The version of the last answer that passes `changed` (the state on disk may have moved): a
+    /// page keys its data resource on it. Answers that leave the disk as it was and are shown in
+    /// place (hints to confirm, an order conflict) do not count, so their form stays on screen.
+    pub fn changed(&self, changed: fn(&Answer<S>) -> bool) -> Memo<usize> {
+        let action = self.action;
+        Memo::new(move |last: Option<&usize>| {
+            let version = action.version().get();
+            if action.value().with(|v| v.as_ref().is_some_and(changed)) { version } else { last.copied().unwrap_or(0) }
+        })
+    }
 }

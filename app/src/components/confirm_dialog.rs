@@ -1,92 +1,64 @@
-//! The confirm dialog of changes that lose something (remove a profile, remove a `.env` key): a
-//! modal `<dialog>` naming everything the change touches, Cancel focused first.
+//! The confirm dialog of changes that lose something (remove a profile, remove a `.env` key, apply
+//! a doctor fix): a modal `<dialog>` naming everything the change touches, Cancel focused first.
+//! It only renders: the page says what to ask and what a yes does.
 
 use leptos::prelude::*;
 
-use crate::api::{doctor_fix, env_unset, remove_profile};
-use crate::error::AppError;
-use crate::page_state::{ConfirmAction, Notice, PageState, spawn_call};
-use crate::views::{FixOutcome, WriteOutcome};
-
-/// A doctor fix's result in the notice's terms.
-fn fix_outcome(done: FixOutcome) -> WriteOutcome {
-    WriteOutcome {
-        agent: String::new(),
-        changes: done.changes,
-        hints: Vec::new(),
-        warnings: Vec::new(),
-        restart_gateway: false,
-        restart_note: String::new(),
-        version: String::new(),
-        profile_id: None,
-        masked: None,
-        provider: None,
-        next: None,
-        pin_command: None,
-    }
-}
+use crate::page_state::ConfirmRequest;
 
 #[component]
-pub fn ConfirmDialog() -> impl IntoView {
-    let state = PageState::get();
+pub fn ConfirmDialog(
+    /// What to ask; `None`: the dialog is closed. It may change while open (lines read later).
+    #[prop(into)]
+    request: Signal<Option<ConfirmRequest>>,
+    /// The change runs: the yes waits.
+    #[prop(into)]
+    busy: Signal<bool>,
+    /// The admin said yes.
+    on_confirm: Callback<()>,
+    /// The admin said no (Cancel, Escape), or the dialog closed.
+    on_cancel: Callback<()>,
+) -> impl IntoView {
     let dialog = NodeRef::<leptos::html::Dialog>::new();
-    let busy = RwSignal::new(false);
+    let open = Memo::new(move |_| request.with(Option::is_some));
     Effect::new(move |_| {
-        let open = state.confirm.get().is_some();
+        let open = open.get();
         crate::dom::set_dialog_open(&dialog, open);
         if open {
             crate::dom::focus_later("#confirm-cancel".to_owned());
         }
     });
-    let confirm = move |_| {
-        let Some(request) = state.confirm.get_untracked() else { return };
-        let title = request.title.clone();
-        let finish =
-            move |result: Result<WriteOutcome, AppError>, done_title: String, highlight: Option<(String, String)>| {
-                state.confirm.set(None);
-                match result {
-                    Ok(outcome) => state.changed(Notice::saved(done_title, &outcome), highlight),
-                    Err(e) => state.failed(format!("Not done: {title}"), &e),
-                }
-            };
-        match request.action {
-            ConfirmAction::RemoveProfile { agent, profile_id, version } => {
-                let done_title = format!("Removed {profile_id} from agent {agent}");
-                spawn_call(busy, remove_profile(agent, profile_id, Some(version)), move |r| {
-                    finish(r, done_title, None)
-                });
-            }
-            ConfirmAction::DoctorFix { key } => {
-                spawn_call(busy, doctor_fix(key), move |r| {
-                    let did = r.as_ref().map(|d| d.did.clone()).unwrap_or_default();
-                    finish(r.map(fix_outcome), format!("Fixed: {did}"), None)
-                });
-            }
-            ConfirmAction::UnsetEnvKey { key, version } => {
-                let done_title = format!("Removed {key} from .env");
-                spawn_call(busy, env_unset(key, Some(version)), move |r| finish(r, done_title, None));
-            }
-        }
-    };
+    let read = move |f: fn(&ConfirmRequest) -> String| move || request.with(|r| r.as_ref().map(f).unwrap_or_default());
+    let can_confirm = move || request.with(|r| r.as_ref().is_some_and(|r| r.can_confirm));
+    let label = read(|r| r.confirm_label.clone());
+    // The content stays while the dialog is open, so the focus stays on Cancel when the lines arrive.
     view! {
-        <dialog
-            node_ref=dialog
-            class="confirm card"
-            aria-labelledby="confirm-title"
-            on:close=move |_| state.confirm.set(None)
-        >
-            {move || state.confirm.get().map(|request| view! {
-                <h2 id="confirm-title">{request.title.clone()}</h2>
+        <dialog node_ref=dialog class="confirm card" aria-labelledby="confirm-title" on:close=move |_| on_cancel.run(())>
+            <Show when=move || open.get()>
+                <h2 id="confirm-title">{read(|r| r.title.clone())}</h2>
                 <ul class="confirm-lines">
-                    {request.lines.iter().map(|l| view! { <li>{l.clone()}</li> }).collect_view()}
+                    {move || {
+                        request
+                            .with(|r| r.as_ref().map(|r| r.lines.clone()).unwrap_or_default())
+                            .into_iter()
+                            .map(|l| view! { <li>{l}</li> })
+                            .collect_view()
+                    }}
                 </ul>
                 <div class="actions">
-                    <button type="button" class="danger" on:click=confirm disabled=move || busy.get()>
-                        {move || if busy.get() { "Working…".to_owned() } else { request.confirm_label.clone() }}
+                    <button
+                        type="button"
+                        class="danger"
+                        on:click=move |_| on_confirm.run(())
+                        disabled=move || busy.get() || !can_confirm()
+                    >
+                        {move || if busy.get() { "Working…".to_owned() } else { label() }}
                     </button>
-                    <button type="button" id="confirm-cancel" on:click=move |_| state.confirm.set(None)>"Cancel"</button>
+                    <button type="button" id="confirm-cancel" on:click=move |_| on_cancel.run(())>
+                        "Cancel"
+                    </button>
                 </div>
-            })}
+            </Show>
         </dialog>
     }
 }

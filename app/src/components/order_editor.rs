@@ -6,9 +6,9 @@
 
 use leptos::prelude::*;
 
-use crate::api::{clear_order, set_order};
+use crate::api::{ClearOrder, SetOrder};
 use crate::error::AppError;
-use crate::page_state::{Notice, PageState, spawn_call};
+use crate::page_state::{About, Answer, Write};
 
 /// What the editor starts from, computed from the provider's view.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,13 +66,30 @@ fn dom_key(id: &str) -> String {
 }
 
 #[component]
-pub fn OrderEditor(draft: OrderDraft, on_close: Callback<()>) -> impl IntoView {
-    let state = PageState::get();
+pub fn OrderEditor(
+    draft: OrderDraft,
+    /// The page's writes: a saved or cleared order is the page's to announce; a conflict or a
+    /// refusal is shown here.
+    set: Write<SetOrder>,
+    clear: Write<ClearOrder>,
+    /// Reads the state again (after a conflict).
+    on_reload: Callback<()>,
+    on_close: Callback<()>,
+) -> impl IntoView {
     let OrderDraft { agent, provider, version, items, others, not_stored, has_stored_order, lock } = draft;
     let items = RwSignal::new(items);
     let others = RwSignal::new(others);
     let unlocked = RwSignal::new(false);
-    let busy = RwSignal::new(false);
+    let busy = {
+        let (saving, clearing) = {
+            let (a, p, a2, p2) = (agent.clone(), provider.clone(), agent.clone(), provider.clone());
+            (
+                set.pending_for(move |i| i.agent == a && i.provider == p),
+                clear.pending_for(move |i| i.agent == a2 && i.provider == p2),
+            )
+        };
+        Signal::derive(move || saving.get() || clearing.get())
+    };
     let save_state = RwSignal::new(SaveState::Idle);
     let announce = RwSignal::new(String::new());
     // The id being dragged, the pointer's start and its current offset, and where it would land.
@@ -102,23 +119,45 @@ pub fn OrderEditor(draft: OrderDraft, on_close: Callback<()>) -> impl IntoView {
     };
     let keep_focus = move |id: &str| crate::dom::focus_later(format!("#{editor_sel} [data-grip=\"{}\"]", dom_key(id)));
 
-    let save = {
-        let (agent, provider) = (agent.clone(), provider.clone());
-        move |base: String| {
-            let list = items.get_untracked();
-            let title = format!("Order of {provider} saved for agent {agent}: {}", join(&list));
-            let (agent_c, provider_c) = (agent.clone(), provider.clone());
-            spawn_call(busy, set_order(agent.clone(), provider.clone(), list.clone(), Some(base)), move |result| {
-                match result {
-                    Ok(outcome) => state.changed(Notice::saved(title, &outcome), None),
-                    Err(AppError::Conflict { current_orders, version }) => {
-                        let theirs = current_orders.into_iter().find(|(p, _)| *p == provider_c).map(|(_, ids)| ids);
-                        save_state.set(SaveState::Conflict { theirs, version });
-                        let _ = agent_c;
-                    }
-                    Err(e) => save_state.set(SaveState::Failed(e.to_string())),
+    // Answers to this editor's own requests: a conflict shows both orders, a refusal its reason.
+    let theirs_of = provider.clone();
+    let in_place = move |answer: Result<(), &AppError>, about: &About, editor: &str| match answer {
+        Err(AppError::Conflict { current_orders, version }) if about.from == editor => {
+            let theirs = current_orders.iter().find(|(p, _)| *p == theirs_of).map(|(_, ids)| ids.clone());
+            save_state.set(SaveState::Conflict { theirs, version: version.clone() });
+        }
+        Err(e) if about.from == editor => save_state.set(SaveState::Failed(e.to_string())),
+        _ => {}
+    };
+    {
+        let (in_place, editor) = (in_place.clone(), editor_id.clone());
+        set.on_answer(move |answer: &Answer<SetOrder>, about| in_place(answer.as_ref().map(|_| ()), about, &editor));
+    }
+    {
+        let (in_place, editor) = (in_place.clone(), editor_id.clone());
+        clear.on_answer(move |answer: &Answer<ClearOrder>, about| {
+            // A cleared order's conflict has no order of ours to compare: reload or overwrite.
+            match answer {
+                Err(AppError::Conflict { version, .. }) if about.from == editor => {
+                    save_state.set(SaveState::Conflict { theirs: None, version: version.clone() })
                 }
-            });
+                other => in_place(other.as_ref().map(|_| ()), about, &editor),
+            }
+        });
+    }
+    let save = {
+        let (agent, provider, editor) = (agent.clone(), provider.clone(), editor_id.clone());
+        move |base: String| {
+            if busy.get_untracked() {
+                return;
+            }
+            let list = items.get_untracked();
+            let about = About::new(format!("Order of {provider} saved for agent {agent}: {}", join(&list)))
+                .from(editor.clone());
+            set.dispatch(
+                SetOrder { agent: agent.clone(), provider: provider.clone(), ids: list, base_version: Some(base) },
+                about,
+            );
         }
     };
     let save_now = {
@@ -133,19 +172,18 @@ pub fn OrderEditor(draft: OrderDraft, on_close: Callback<()>) -> impl IntoView {
             }
         }
     };
-    let clear = {
-        let (agent, provider, version) = (agent.clone(), provider.clone(), version.clone());
+    let clear_now = {
+        let (agent, provider, version, editor) = (agent.clone(), provider.clone(), version.clone(), editor_id.clone());
         move |_| {
-            let title = format!("Stored order of {provider} cleared for agent {agent}");
-            spawn_call(busy, clear_order(agent.clone(), provider.clone(), Some(version.clone())), move |result| {
-                match result {
-                    Ok(outcome) => state.changed(Notice::saved(title, &outcome), None),
-                    Err(AppError::Conflict { version, .. }) => {
-                        save_state.set(SaveState::Conflict { theirs: None, version })
-                    }
-                    Err(e) => save_state.set(SaveState::Failed(e.to_string())),
-                }
-            });
+            if busy.get_untracked() {
+                return;
+            }
+            let about =
+                About::new(format!("Stored order of {provider} cleared for agent {agent}")).from(editor.clone());
+            clear.dispatch(
+                ClearOrder { agent: agent.clone(), provider: provider.clone(), base_version: Some(version.clone()) },
+                about,
+            );
         }
     };
 
@@ -328,7 +366,7 @@ pub fn OrderEditor(draft: OrderDraft, on_close: Callback<()>) -> impl IntoView {
                             <dd><code>{join(&items.get_untracked())}</code></dd>
                         </dl>
                         <div class="actions">
-                            <button type="button" on:click=move |_| state.tick.update(|t| *t += 1)>"Reload"</button>
+                            <button type="button" on:click=move |_| on_reload.run(())>"Reload"</button>
                             <button type="button" class="danger" on:click=overwrite.clone()>"Overwrite with mine"</button>
                         </div>
                     </div>
@@ -339,7 +377,7 @@ pub fn OrderEditor(draft: OrderDraft, on_close: Callback<()>) -> impl IntoView {
                     {move || if busy.get() { "Saving…" } else { "Save order" }}
                 </button>
                 {has_stored_order.then(|| view! {
-                    <button type="button" on:click=clear.clone() disabled=move || busy.get()
+                    <button type="button" on:click=clear_now.clone() disabled=move || busy.get()
                         title="Delete this agent's stored order: OpenClaw falls back to auth.order in openclaw.json, or to its own rotation">
                         "Clear override"
                     </button>

@@ -5,9 +5,9 @@
 
 use leptos::prelude::*;
 
-use crate::api::paste_secret;
+use crate::api::PasteSecret;
 use crate::components::BoundInput;
-use crate::page_state::{Notice, PageState, PastePrefill, spawn_call};
+use crate::page_state::{About, PageState, PastePrefill, Write};
 use crate::views::{HintItem, PasteKind, PasteOutcome, PasteRequest};
 
 /// The hint that has a one-click fix: store the setup token as a token.
@@ -40,6 +40,9 @@ fn id_preview(provider: &str, name: &str) -> Result<String, String> {
 
 #[component]
 pub fn PasteForm(
+    /// The page's paste write: a saved paste is the page's to announce; hints and refusals are
+    /// shown here.
+    save: Write<PasteSecret>,
     prefill: PastePrefill,
     agent_ids: Vec<String>,
     default_agent: String,
@@ -54,9 +57,24 @@ pub fn PasteForm(
     let kind = RwSignal::new(prefill.kind.unwrap_or(PasteKind::Token));
     let secret = RwSignal::new(String::new());
     let expiry = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
+    let busy = save.pending();
     let error = RwSignal::new(None::<String>);
     let to_confirm = RwSignal::new(None::<ToConfirm>);
+    save.on_answer(move |answer, _| match answer {
+        Ok(PasteOutcome::Saved(_)) => secret.set(String::new()),
+        Ok(PasteOutcome::Confirm { profile_id, masked, hints }) => {
+            to_confirm.set(Some(ToConfirm {
+                profile_id: profile_id.clone(),
+                masked: masked.clone(),
+                hints: hints.clone(),
+            }));
+            crate::dom::focus_later("#paste-hints-title".to_owned());
+        }
+        Err(e) => {
+            error.set(Some(e.to_string()));
+            crate::dom::focus_later("#paste-error".to_owned());
+        }
+    });
 
     let preview = Memo::new(move |_| id_preview(&provider.get(), &name.get()));
     let existing = StoredValue::new(existing);
@@ -71,6 +89,9 @@ pub fn PasteForm(
     });
 
     let send = move |confirmed: bool| {
+        if busy.get_untracked() {
+            return;
+        }
         error.set(None);
         let provider_now = provider.get_untracked().trim().to_owned();
         if provider_now.is_empty() {
@@ -94,26 +115,9 @@ pub fn PasteForm(
             expires_in: Some(expiry.get_untracked()).filter(|e| kind_now == PasteKind::Token && !e.trim().is_empty()),
             confirmed,
         };
-        spawn_call(busy, paste_secret(request), move |result| match result {
-            Ok(PasteOutcome::Saved(outcome)) => {
-                secret.set(String::new());
-                state.paste.set(None);
-                let title = match (&outcome.profile_id, kind_now) {
-                    (Some(id), _) => format!("Saved {id} for agent {}", outcome.agent),
-                    (None, _) => format!("Saved the {provider_now} API key in .env"),
-                };
-                let highlight = outcome.profile_id.clone().map(|id| (outcome.agent.clone(), id));
-                state.changed(Notice::saved(title, &outcome), highlight);
-            }
-            Ok(PasteOutcome::Confirm { profile_id, masked, hints }) => {
-                to_confirm.set(Some(ToConfirm { profile_id, masked, hints }));
-                crate::dom::focus_later("#paste-hints-title".to_owned());
-            }
-            Err(e) => {
-                error.set(Some(e.to_string()));
-                crate::dom::focus_later("#paste-error".to_owned());
-            }
-        });
+        // A saved profile's notice is titled from the answer; an API key in .env has no profile id.
+        let about = About::new(format!("Saved the {provider_now} API key in .env")).from("paste");
+        save.dispatch(PasteSecret { request }, about);
     };
     let save_as_token = move |_| {
         kind.set(PasteKind::Token);

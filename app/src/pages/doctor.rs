@@ -4,19 +4,62 @@
 
 use leptos::prelude::*;
 
-use crate::api::{doctor, openclaw_doctor_run, openclaw_doctor_status};
+use crate::api::{DoctorFix, OpenclawDoctorRun, doctor, openclaw_doctor_status};
 use crate::components::{ConfirmDialog, LoadError, NoticeBar};
-use crate::page_state::{ConfirmAction, ConfirmRequest, PageState, spawn_call};
+use crate::page_state::{About, ConfirmRequest, Notice, PageState, Write};
 use crate::views::{
     DoctorView, FindingView, LintFindingView, NativeDoctorView, OpenClawDoctorView, OpenClawRunView, RunOutcomeView,
 };
 
 const SEVERITIES: [(&str, &str); 3] = [("error", "Errors"), ("warning", "Warnings"), ("info", "Notices")];
 
+/// A native finding whose fix waits for the admin's yes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FixTarget {
+    key: String,
+    check: String,
+    /// What the fix does, in words.
+    what: String,
+}
+
+/// The page's write and the finding whose fix dialog is open, as context for the findings.
+#[derive(Clone, Copy)]
+struct DoctorWrites {
+    fix: Write<DoctorFix>,
+    fixing: RwSignal<Option<FixTarget>>,
+}
+
 #[component]
 pub fn DoctorPage() -> impl IntoView {
     let state = PageState::provide();
-    let data = Resource::new(move || state.tick.get(), |_| doctor());
+    let writes = DoctorWrites { fix: Write::new(), fixing: RwSignal::new(None) };
+    provide_context(writes);
+    // The checks run again after every fix, done or not: the finding may have moved.
+    let fixes = writes.fix.changed(|_| true);
+    let data = Resource::new(move || fixes.get(), |_| doctor());
+    writes.fix.on_answer(move |answer, about| {
+        writes.fixing.set(None);
+        match answer {
+            Ok(done) => state.changed(Notice::fixed(done), None),
+            Err(e) => state.failed(about.failure(), e),
+        }
+    });
+    let request = Signal::derive(move || {
+        writes.fixing.get().map(|target| ConfirmRequest {
+            title: format!("Fix: {}?", target.check),
+            lines: vec![
+                format!("The panel will {}.", target.what),
+                "Nothing else changes; the doctor runs again afterwards.".to_owned(),
+            ],
+            confirm_label: "Apply the fix".to_owned(),
+            can_confirm: true,
+        })
+    });
+    let confirm = Callback::new(move |()| {
+        let Some(target) = writes.fixing.get_untracked() else { return };
+        let about = About::default().failed_title(format!("Not done: Fix: {}?", target.check));
+        writes.fix.dispatch(DoctorFix { key: target.key }, about);
+    });
     view! {
         <section class="page-head">
             <h1>"Doctor"</h1>
@@ -41,7 +84,12 @@ pub fn DoctorPage() -> impl IntoView {
             })}
         </Transition>
         <NoticeBar />
-        <ConfirmDialog />
+        <ConfirmDialog
+            request
+            busy=writes.fix.pending()
+            on_confirm=confirm
+            on_cancel=Callback::new(move |()| writes.fixing.set(None))
+        />
     }
 }
 
@@ -90,7 +138,7 @@ fn NativeDoctor(native: NativeDoctorView) -> impl IntoView {
 
 #[component]
 fn NativeFinding(finding: FindingView) -> impl IntoView {
-    let state = PageState::get();
+    let writes = expect_context::<DoctorWrites>();
     let subject = match (&finding.profile_id, &finding.agent) {
         (Some(p), Some(a)) => format!("{p} · agent {a}"),
         (Some(p), None) => p.clone(),
@@ -98,21 +146,13 @@ fn NativeFinding(finding: FindingView) -> impl IntoView {
         (None, None) => String::new(),
     };
     let fix = finding.fix.clone().map(|what| {
-        let request = ConfirmRequest {
-            title: format!("Fix: {}?", finding.check),
-            lines: vec![
-                format!("The panel will {what}."),
-                "Nothing else changes; the doctor runs again afterwards.".to_owned(),
-            ],
-            confirm_label: "Apply the fix".to_owned(),
-            action: ConfirmAction::DoctorFix { key: finding.key.clone() },
-        };
+        let target = FixTarget { key: finding.key.clone(), check: finding.check.clone(), what: what.clone() };
         view! {
             <button
                 type="button"
                 class="small primary apply-fix"
                 aria-label=format!("Fix {}: {what}", finding.check)
-                on:click=move |_| state.confirm.set(Some(request.clone()))
+                on:click=move |_| writes.fixing.set(Some(target.clone()))
             >
                 {format!("Fix: {what}")}
             </button>
@@ -156,8 +196,27 @@ fn poll(view: RwSignal<OpenClawDoctorView>) {
 #[component]
 fn OpenClawDoctor(initial: OpenClawDoctorView) -> impl IntoView {
     let view_state = RwSignal::new(initial);
-    let busy = RwSignal::new(false);
+    // Starting a run writes nothing on disk: a plain action of this card, no page refetch.
+    let start = ServerAction::<OpenclawDoctorRun>::new();
+    let busy = start.pending();
     let error = RwSignal::new(None::<String>);
+    Effect::watch(
+        move || start.version().get(),
+        move |_, _, _| {
+            start.value().with_untracked(|answer| match answer {
+                Some(Ok(now)) => {
+                    let running = now.running_for_s.is_some();
+                    view_state.set(now.clone());
+                    if running {
+                        poll(view_state);
+                    }
+                }
+                Some(Err(e)) => error.set(Some(e.to_string())),
+                None => {}
+            })
+        },
+        false,
+    );
     // A run started before this page loaded: follow it.
     Effect::new(move |started: Option<bool>| {
         if started != Some(true) && view_state.get_untracked().running_for_s.is_some() {
@@ -167,16 +226,7 @@ fn OpenClawDoctor(initial: OpenClawDoctorView) -> impl IntoView {
     });
     let run = move |_| {
         error.set(None);
-        spawn_call(busy, openclaw_doctor_run(), move |result| match result {
-            Ok(now) => {
-                let running = now.running_for_s.is_some();
-                view_state.set(now);
-                if running {
-                    poll(view_state);
-                }
-            }
-            Err(e) => error.set(Some(e.to_string())),
-        });
+        start.dispatch(OpenclawDoctorRun {});
     };
     let running = move || view_state.with(|v| v.running_for_s.is_some());
     view! {

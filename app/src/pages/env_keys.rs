@@ -4,15 +4,59 @@
 
 use leptos::prelude::*;
 
-use crate::api::{env_file, env_set};
+use crate::api::{EnvSet, EnvUnset, env_file};
 use crate::components::{BoundInput, ConfirmDialog, LoadError, NoticeBar};
-use crate::page_state::{ConfirmAction, ConfirmRequest, Notice, PageState, spawn_call};
+use crate::page_state::{About, ConfirmRequest, Notice, PageState, Write};
 use crate::views::{EnvFileView, EnvKeyView};
+
+/// The page's writes, as context for its rows and form.
+#[derive(Clone, Copy)]
+struct EnvWrites {
+    set: Write<EnvSet>,
+    unset: Write<EnvUnset>,
+    /// The key whose remove dialog is open: `(key, masked value, file version)`.
+    unsetting: RwSignal<Option<(String, String, String)>>,
+}
 
 #[component]
 pub fn EnvKeysPage() -> impl IntoView {
     let state = PageState::provide();
-    let data = Resource::new(move || state.tick.get(), |_| env_file());
+    let writes = EnvWrites { set: Write::new(), unset: Write::new(), unsetting: RwSignal::new(None) };
+    provide_context(writes);
+    // A failed set is shown in its form; a removal is read back either way.
+    let (set, unset) = (writes.set.changed(Result::is_ok), writes.unset.changed(|_| true));
+    let data = Resource::new(move || (set.get(), unset.get()), |_| env_file());
+    writes.set.on_answer(move |answer, about| {
+        if let Ok(outcome) = answer {
+            state.changed(Notice::saved(about.title.clone(), outcome), None);
+        }
+    });
+    writes.unset.on_answer(move |answer, about| {
+        writes.unsetting.set(None);
+        match answer {
+            Ok(outcome) => state.changed(Notice::saved(about.title.clone(), outcome), None),
+            Err(e) => state.failed(about.failure(), e),
+        }
+    });
+    let request = Signal::derive(move || {
+        writes.unsetting.get().map(|(key, masked, _)| ConfirmRequest {
+            title: format!("Remove {key} from .env?"),
+            lines: vec![
+                format!("The line {key}={masked} is deleted; comments and the other lines stay."),
+                format!(
+                    "After a gateway restart OpenClaw no longer has this key, unless {key} is set in the gateway's environment."
+                ),
+            ],
+            confirm_label: format!("Remove {key}"),
+            can_confirm: true,
+        })
+    });
+    let confirm = Callback::new(move |()| {
+        let Some((key, _, version)) = writes.unsetting.get_untracked() else { return };
+        let about =
+            About::new(format!("Removed {key} from .env")).failed_title(format!("Not done: Remove {key} from .env?"));
+        writes.unset.dispatch(EnvUnset { key, base_version: Some(version) }, about);
+    });
     view! {
         <section class="page-head">
             <h1>".env keys"</h1>
@@ -31,7 +75,12 @@ pub fn EnvKeysPage() -> impl IntoView {
             })}
         </Transition>
         <NoticeBar />
-        <ConfirmDialog />
+        <ConfirmDialog
+            request
+            busy=writes.unset.pending()
+            on_confirm=confirm
+            on_cancel=Callback::new(move |()| writes.unsetting.set(None))
+        />
     }
 }
 
@@ -70,39 +119,39 @@ fn EnvKeys(file: EnvFileView) -> impl IntoView {
 
 #[component]
 fn EnvKeyRow(key_view: EnvKeyView, version: String) -> impl IntoView {
-    let state = PageState::get();
+    let writes = expect_context::<EnvWrites>();
     let EnvKeyView { key, masked } = key_view;
     let editing = RwSignal::new(false);
     let value = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
+    let busy = {
+        let key = key.clone();
+        writes.set.pending_for(move |i| i.key == key)
+    };
     let error = RwSignal::new(None::<String>);
     let input_id = format!("env-value-{key}");
+    let from = input_id.clone();
+    writes.set.on_answer(move |answer, about| {
+        if let Err(e) = answer
+            && about.from == from
+        {
+            error.set(Some(e.to_string()));
+        }
+    });
     let save = {
-        let (key, version) = (key.clone(), version.clone());
+        let (key, version, from) = (key.clone(), version.clone(), input_id.clone());
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            let title = format!("Replaced {key} in .env");
-            spawn_call(busy, env_set(key.clone(), value.get_untracked(), Some(version.clone())), move |r| match r {
-                Ok(outcome) => state.changed(Notice::saved(title, &outcome), None),
-                Err(e) => error.set(Some(e.to_string())),
-            });
+            if busy.get_untracked() {
+                return;
+            }
+            let about = About::new(format!("Replaced {key} in .env")).from(from.clone());
+            let input = EnvSet { key: key.clone(), value: value.get_untracked(), base_version: Some(version.clone()) };
+            writes.set.dispatch(input, about);
         }
     };
     let remove = {
         let (key, masked, version) = (key.clone(), masked.clone(), version.clone());
-        move |_| {
-            state.confirm.set(Some(ConfirmRequest {
-                title: format!("Remove {key} from .env?"),
-                lines: vec![
-                    format!("The line {key}={masked} is deleted; comments and the other lines stay."),
-                    format!(
-                        "After a gateway restart OpenClaw no longer has this key, unless {key} is set in the gateway's environment."
-                    ),
-                ],
-                confirm_label: format!("Remove {key}"),
-                action: ConfirmAction::UnsetEnvKey { key: key.clone(), version: version.clone() },
-            }))
-        }
+        move |_| writes.unsetting.set(Some((key.clone(), masked.clone(), version.clone())))
     };
     let focus_sel = format!("#{input_id}");
     let (value_label, remove_label) = (format!("New value of {key}"), format!("Remove {key}"));
@@ -143,27 +192,34 @@ fn EnvKeyRow(key_view: EnvKeyView, version: String) -> impl IntoView {
 
 #[component]
 fn AddKeyForm(version: String) -> impl IntoView {
-    let state = PageState::get();
+    let writes = expect_context::<EnvWrites>();
     let key = RwSignal::new(String::new());
     let value = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
+    let busy = writes.set.pending();
     let error = RwSignal::new(None::<String>);
+    writes.set.on_answer(move |answer, about| {
+        if let Err(e) = answer
+            && about.from == "env-add"
+        {
+            error.set(Some(e.to_string()));
+            crate::dom::focus_later("#env-add-error".to_owned());
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
         error.set(None);
         let name = key.get_untracked().trim().to_owned();
         if name.is_empty() || value.get_untracked().is_empty() {
             error.set(Some("Give both a key name (like OPENAI_API_KEY) and its value.".to_owned()));
             return;
         }
-        let title = format!("Saved {name} in .env");
-        spawn_call(busy, env_set(name, value.get_untracked(), Some(version.clone())), move |r| match r {
-            Ok(outcome) => state.changed(Notice::saved(title, &outcome), None),
-            Err(e) => {
-                error.set(Some(e.to_string()));
-                crate::dom::focus_later("#env-add-error".to_owned());
-            }
-        });
+        let about = About::new(format!("Saved {name} in .env")).from("env-add");
+        writes
+            .set
+            .dispatch(EnvSet { key: name, value: value.get_untracked(), base_version: Some(version.clone()) }, about);
     };
     view! {
         <section class="card" aria-labelledby="env-add-title">

@@ -356,3 +356,37 @@ pub struct FixOutcome {
     pub did: String,
     pub changes: Vec<String>,
 }
+
+/// One order that names a profile, before and after its removal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderChange {
+    pub before: Vec<String>,
+    /// Empty: nothing is left in the order.
+    pub after: Vec<String>,
+}
+
+/// What removing a stored profile deletes, read on the server from the state now (the remove
+/// dialog's lines; nothing is written). The credential appears as its masked hint only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemovePreview {
+    pub agent: String,
+    pub profile_id: String,
+    pub provider: String,
+    /// OpenClaw's masked hint of the secret deleted.
+    pub masked: String,
+    /// The store file the credential is deleted from, `~`-shortened.
+    pub store_path: Option<String>,
+    /// It is in era C's shared store: every agent loses it.
+    pub shared: bool,
+    /// The agent's stored order of the provider, when it names the profile.
+    pub stored_order: Option<OrderChange>,
+    /// `auth.order.<provider>` in `openclaw.json`, when it names the profile.
+    pub config_order: Option<OrderChange>,
+    /// `openclaw.json` has an `auth.profiles` entry for it, which goes too.
+    pub config_entry: bool,
+    /// Usage statistics, a cooldown or the last-good mark exist for it, and go too.
+    pub usage_record: bool,
+    /// The store's version this preview was read at: the removal is based on it, so it is
+    /// refused if the store changed after the admin read the dialog.
+    pub version: String,
+}

@@ -10,7 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use super::PanelService;
 use super::audit::{AuditAction, AuditLog, AuditTarget, entry_for_write};
 use crate::error::ServiceError;
-use panel_views::{
+use panel_views::{OrderChange, RemovePreview as RemovePreviewView, 
     EnvFileView, EnvKeyView, HintItem, HistoryEntry, PasteKind, PasteOutcome, PasteRequest, WriteOutcome,
 };
 
@@ -40,6 +40,30 @@ fn hint_item(h: HintView) -> HintItem {
 /// The revision a page's change was based on (the `version` string it was given).
 fn base(version: Option<String>) -> Option<Revision> {
     version.map(Revision::from_token)
+}
+
+/// The engine's removal preview as the remove dialog shows it: paths shortened, the orders of the
+/// profile's own provider, usage and last-good marks as one line.
+fn remove_preview_view(p: RemovePreview, location: &openclaw_state::StateLocation) -> RemovePreviewView {
+    let of_provider = |changes: &[openclaw_state::write::engine::OrderChange]| {
+        changes
+            .iter()
+            .find(|c| c.provider == p.provider)
+            .map(|c| OrderChange { before: c.before.clone(), after: c.after.clone() })
+    };
+    RemovePreviewView {
+        stored_order: of_provider(&p.stored_orders),
+        config_order: of_provider(&p.config_orders),
+        masked: p.masked.clone().unwrap_or_else(|| "no stored secret".to_owned()),
+        store_path: Some(location.display(&p.store)),
+        shared: p.shared_with_other_agents,
+        config_entry: p.config_entry,
+        usage_record: p.usage_stats || !p.last_good.is_empty(),
+        version: p.version.to_string(),
+        agent: p.agent,
+        profile_id: p.profile_id,
+        provider: p.provider,
+    }
 }
 
 impl PanelService {
@@ -181,15 +205,17 @@ impl PanelService {
     }
 
     /// What removing a profile would change, computed by the write engine (nothing is written).
-    pub async fn preview_remove(&self, agent: String, profile_id: String) -> Result<RemovePreview, ServiceError> {
+    /// What `remove_profile` would delete for this agent and profile now, as the engine's own
+    /// edits compute it (the remove dialog's lines), with the revision to base the removal on.
+    pub async fn preview_remove(&self, agent: String, profile_id: String) -> Result<RemovePreviewView, ServiceError> {
+        openclaw_state::ids::validate_agent_id(&agent).map_err(|_| ServiceError::BadAgentId(agent.clone()))?;
         let this = self.clone();
-        tokio::task::spawn_blocking(move || this.writer().preview_remove(Some(&agent), &profile_id))
-            .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "remove preview task failed");
-                ServiceError::Internal
-            })?
-            .map_err(|e| ServiceError::from_write(&e))
+        let preview = crate::error::blocking("remove preview task failed", move || {
+            this.writer().preview_remove(Some(&agent), &profile_id)
+        })
+        .await?
+        .map_err(|e| ServiceError::from_write(&e))?;
+        Ok(remove_preview_view(preview, &self.config().location))
     }
 
     pub async fn set_order(
