@@ -88,15 +88,19 @@ fn a_token_expiry_is_resolved_when_prepared() {
 }
 
 #[test]
-fn a_stale_preparation_is_a_conflict_and_writes_nothing() {
+fn a_preparation_based_on_its_own_read_conflicts_with_a_later_change() {
     for fixture in ["era-b-5.28", "era-c-9.6"] {
         let (_tmp, state, w) = setup(fixture);
         let prepared = w.prepare_paste(&input("anthropic:k", SecretKind::ApiKey, "sk-ant-api03-abcdef")).unwrap();
+        let base = prepared.revision().clone();
         w.order_clear(Some("main"), "anthropic", None).unwrap();
         let between = tree(&state);
-        let err = w.commit_paste(prepared, false, None).unwrap_err();
+        let err = w.commit_paste(prepared.clone(), false, Some(&base)).unwrap_err();
         assert!(matches!(err, WriteError::Conflict { .. }), "{fixture}: {err}");
         assert_eq!(tree(&state), between, "{fixture}: a refused commit writes nothing");
+        // Without a base it is a plain upsert of one entry, as OpenClaw's paste.
+        let report = w.commit_paste(prepared, false, None).unwrap();
+        assert_eq!(report.profile_id.as_deref(), Some("anthropic:k"));
     }
 }
 

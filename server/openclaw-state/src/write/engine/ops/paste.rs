@@ -4,10 +4,13 @@
 //! [`Writer::prepare_paste`] reads the state once and does every check a paste makes (provider,
 //! profile id, OpenClaw's normalisation, the expiry, the agent and its era) and computes what the
 //! admin may want to see first (hints, mask, id). [`Writer::commit_paste`] writes exactly that
-//! preparation; it re-checks only the store's revision, under the lock, so a store that changed
-//! since the preparation (whose "same secret as" hint may then be stale) is a conflict, not a
-//! silent write. Which hints need a yes before saving is [`Hint::needs_confirmation`], used here
-//! for `--strict` and by the page for its confirm step.
+//! preparation without reading the state again; under the lock it checks only the revision the
+//! caller bases the paste on. That base is the caller's choice: `--if-version`, or
+//! [`PreparedPaste::revision`] to refuse a store that changed since the preview (whose "same
+//! secret as" hint may then be stale); none for a plain paste, which upserts one entry and, as
+//! OpenClaw's own paste, must not fail because another writer changed something else meanwhile
+//! (the oracle's concurrent-writers test holds us to that). Which hints need a yes before saving
+//! is [`Hint::needs_confirmation`], used here for `--strict` and by the page for its confirm step.
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
@@ -185,8 +188,8 @@ impl Writer {
     }
 
     /// Writes a prepared paste: the store entry, then config `auth.profiles`. The store must
-    /// still be at `expected` when given, else at the revision the preparation read. `strict`
-    /// refuses a paste with a hint that needs a yes.
+    /// be at `expected` when given (e.g. `Some(prepared.revision())`). `strict` refuses a paste
+    /// with a hint that needs a yes.
     pub fn commit_paste(
         &self,
         prepared: PreparedPaste,
@@ -198,9 +201,9 @@ impl Writer {
         }
         let mask = prepared.masked();
         let credential = credential(&prepared);
-        let PreparedPaste { target, provider, profile_id: id, kind, expires, hints, revision, .. } = prepared;
+        let PreparedPaste { target, provider, profile_id: id, kind, expires, hints, .. } = prepared;
         let mode = mode(kind);
-        let applied = self.apply(&target, Some(expected.unwrap_or(&revision)), &mut |docs| {
+        let applied = self.apply(&target, expected, &mut |docs| {
             let existed = docs.profile(&id).is_some();
             docs.upsert_profile(&id, credential.clone());
             let expiry = expires.map(|e| format!(", expires {}", time::iso_millis(e))).unwrap_or_default();
