@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use crate::error::AppError;
-use crate::views::{FixOutcome, Kind, PasteKind, WriteOutcome};
+use crate::views::{CredentialKind, FixOutcome, PasteKind, WriteOutcome};
 
 /// The last change's result, shown in the notice at the bottom of the window.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,12 +86,12 @@ pub struct PastePrefill {
 
 impl PastePrefill {
     /// The form to replace a stored profile's secret (same agent, id and type).
-    pub fn replace(agent: &str, profile_id: &str, kind: Kind) -> Self {
+    pub fn replace(agent: &str, profile_id: &str, kind: CredentialKind) -> Self {
         Self {
             agent: Some(agent.to_owned()),
             provider: panel_common::ids::profile_provider(profile_id).unwrap_or_default().to_owned(),
             profile_id: profile_id.to_owned(),
-            kind: Some(if kind == Kind::ApiKey { PasteKind::ApiKey } else { PasteKind::Token }),
+            kind: Some(if kind == CredentialKind::ApiKey { PasteKind::ApiKey } else { PasteKind::Token }),
             replacing: true,
         }
     }

@@ -41,7 +41,7 @@ async fn a_fix_is_found_again_applied_audited_and_gone() {
         .find(|f| f.check == "file-permissions")
         .unwrap_or_else(|| panic!("{:#?}", view.native.findings))
         .clone();
-    assert_eq!(finding.severity, "warning");
+    assert_eq!(finding.severity.as_str(), "warning");
     assert!(finding.fix.as_deref().is_some_and(|f| f.starts_with("chmod 600")), "{finding:?}");
 
     // A key that names nothing (or a forged path) does nothing.
@@ -65,10 +65,10 @@ async fn a_fix_is_found_again_applied_audited_and_gone() {
     let history = panel.call_json("history", json!({"agent": null, "provider": null})).await;
     let history: Vec<panel_views::HistoryEntry> = serde_json::from_str(&history.body).unwrap();
     assert!(
-        history.iter().any(|e| e.action == "doctor-fix" && e.ok && e.changes[0].starts_with("chmod 600")),
+        history.iter().any(|e| e.action.as_str() == "doctor-fix" && e.ok && e.changes[0].starts_with("chmod 600")),
         "{history:?}"
     );
-    assert!(history.iter().any(|e| e.action == "doctor-fix" && !e.ok), "the refused attempts are recorded too");
+    assert!(history.iter().any(|e| e.action.as_str() == "doctor-fix" && !e.ok), "the refused attempts are recorded too");
 }
 
 #[tokio::test]

@@ -145,7 +145,7 @@ async fn a_paste_with_hints_asks_first_then_saves_and_shows_in_history() {
         panel_views::PasteOutcome::Confirm { profile_id, masked, hints } => {
             assert_eq!(profile_id, "anthropic:key");
             assert_eq!(masked, "sk-ant-o...NEWTOKEN");
-            assert!(hints.iter().any(|h| h.code == "setup-token-as-api-key"), "{hints:?}");
+            assert!(hints.iter().any(|h| h.code.as_str() == "setup-token-as-api-key"), "{hints:?}");
         }
         other => panic!("expected hints first: {other:?}"),
     }
@@ -189,10 +189,10 @@ async fn a_paste_with_hints_asks_first_then_saves_and_shows_in_history() {
 
     let reply = panel.call_json("history", json!({"agent": "main", "provider": "anthropic"})).await;
     let history: Vec<panel_views::HistoryEntry> = serde_json::from_str(&reply.body).unwrap();
-    assert_eq!(history[0].action, "order-set");
+    assert_eq!(history[0].action.as_str(), "order-set");
     assert!(!history[0].ok, "the refused conflict is recorded");
     assert!(
-        history.iter().any(|e| e.action == "paste-api-key" && e.ok && e.actor == "panel:192.0.2.10"),
+        history.iter().any(|e| e.action.as_str() == "paste-api-key" && e.ok && e.actor == "panel:192.0.2.10"),
         "{history:?}"
     );
     assert!(!reply.body.contains(TOKEN));

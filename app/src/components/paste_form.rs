@@ -8,10 +8,9 @@ use leptos::prelude::*;
 use crate::api::PasteSecret;
 use crate::components::BoundInput;
 use crate::page_state::{About, PageState, PastePrefill, Write};
-use crate::views::{HintItem, PasteKind, PasteOutcome, PasteRequest};
+use crate::views::{HintCode, HintItem, PasteKind, PasteOutcome, PasteRequest};
 
 /// The hint that has a one-click fix: store the setup token as a token.
-const SETUP_TOKEN_AS_API_KEY: &str = "setup-token-as-api-key";
 
 /// Hints the server wants confirmed, for the id and masked value it would save.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -256,12 +255,12 @@ pub fn PasteForm(
                     <p id="paste-error" class="banner banner-error" role="alert" tabindex="-1">{e}</p>
                 })}
                 {move || to_confirm.get().map(|c| {
-                    let fixable = c.hints.iter().any(|h| h.code == SETUP_TOKEN_AS_API_KEY);
+                    let fixable = c.hints.iter().any(|h| h.code == HintCode::SetupTokenAsApiKey);
                     view! {
                         <div class="paste-hints banner banner-warning" role="group" aria-labelledby="paste-hints-title">
                             <h3 id="paste-hints-title" tabindex="-1">"Check before saving"</h3>
                             <ul>
-                                {c.hints.iter().map(|h| view! { <li data-hint=h.code.clone()>{h.message.clone()}</li> }).collect_view()}
+                                {c.hints.iter().map(|h| view! { <li data-hint=h.code.as_str()>{h.message.clone()}</li> }).collect_view()}
                             </ul>
                             <p>"It would be saved as " <code>{c.profile_id.clone()}</code> ": " <code class="masked">{c.masked.clone()}</code></p>
                             <div class="actions">

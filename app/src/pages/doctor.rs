@@ -105,7 +105,7 @@ fn NativeDoctor(native: NativeDoctorView) -> impl IntoView {
         .iter()
         .filter_map(|(severity, title)| {
             let findings: Vec<FindingView> =
-                native.findings.iter().filter(|f| f.severity == *severity).cloned().collect();
+                native.findings.iter().filter(|f| f.severity.as_str() == *severity).cloned().collect();
             (!findings.is_empty()).then(|| {
                 let count = findings.len();
                 view! {
@@ -161,7 +161,7 @@ fn NativeFinding(finding: FindingView) -> impl IntoView {
     view! {
         <li class=format!("finding sev-{}", finding.severity) data-check=finding.check.clone()>
             <div class="finding-head">
-                <span class="sev">{finding.severity.clone()}</span>
+                <span class="sev">{finding.severity.as_str()}</span>
                 " "
                 <code class="check-id">{finding.check.clone()}</code>
                 " "

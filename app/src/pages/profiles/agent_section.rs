@@ -13,7 +13,6 @@ pub(super) fn AgentSection(agent: AgentView) -> impl IntoView {
         is_default,
         in_config,
         era,
-        era_label,
         store_path,
         state_path,
         migration_required,
@@ -31,7 +30,7 @@ pub(super) fn AgentSection(agent: AgentView) -> impl IntoView {
                 {is_default.then(|| view! { <span class="tag">"default"</span> })}
                 {(!in_config).then(|| view! { <span class="tag muted" title="Found on disk, not listed in openclaw.json">"not in config"</span> })}
                 {match era {
-                    Some(e) => view! { <span class=format!("tag era era-{e}") title=era_label.clone()>{format!("era {e}")}</span> }.into_any(),
+                    Some(e) => view! { <span class=format!("tag era era-{e}") title=e.label()>{format!("era {e}")}</span> }.into_any(),
                     None => view! { <span class="tag muted">"no store yet"</span> }.into_any(),
                 }}
             </h2>

@@ -245,7 +245,7 @@ fn Problems(problems: Vec<ProblemView>) -> impl IntoView {
                     .map(|p| {
                         view! {
                             <li class=format!("problem sev-{}", p.severity)>
-                                <span class="sev">{p.severity.clone()}</span>
+                                <span class="sev">{p.severity.as_str()}</span>
                                 " "
                                 <code class="path">{p.path}</code>
                                 <p>{p.message}</p>

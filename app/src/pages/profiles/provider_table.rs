@@ -147,7 +147,7 @@ fn ProfileRow(profile: ProfileView, scope: RowScope) -> impl IntoView {
     } = profile;
     let row_class = if is_next { "profile is-next" } else { "profile" };
     view! {
-        <tr class=row_class class:highlighted=highlighted data-profile=id.clone() data-status=status.word()>
+        <tr class=row_class class:highlighted=highlighted data-profile=id.clone() data-status=status.as_str()>
             <td data-label="Profile"><div class="cell">
                 <code class="profile-id">{id.clone()}</code>
                 {display.map(|d| view! { <span class="muted">" (" {d} ")"</span> })}
@@ -163,7 +163,7 @@ fn ProfileRow(profile: ProfileView, scope: RowScope) -> impl IntoView {
             </div></td>
             <td data-label="Status"><div class="cell">
                 <StatusBadge status />
-                {reason.map(|r| view! { <div class="muted small">{r}</div> })}
+                {reason.map(|r| view! { <div class="muted small">{r.as_str()}</div> })}
             </div></td>
             <td data-label="Expiry"><div class="cell">
                 {expiry_text}

@@ -60,7 +60,7 @@ pub(super) fn row_actions(profile: &ProfileView, scope: &RowScope) -> AnyView {
             </button>
         }
     });
-    let replace = (profile.kind != crate::views::Kind::OAuth).then(|| {
+    let replace = (profile.kind != crate::views::CredentialKind::OAuth).then(|| {
         let prefill = PastePrefill::replace(&scope.agent, &id, profile.kind);
         view! {
             <button
