@@ -160,6 +160,7 @@ impl PanelService {
     }
 
     /// A paste: hints first (nothing written) unless confirmed, then the write.
+    #[tracing::instrument(skip_all, fields(agent = request.agent.as_deref(), action = "paste"))]
     pub async fn paste(&self, actor: &str, mut request: PasteRequest) -> Result<PasteOutcome, AppError> {
         request.expires_in = expiry_as_duration(request.expires_in.as_deref(), super::now_ms())?;
         let secret = SecretString::from(request.secret);
@@ -224,6 +225,7 @@ impl PanelService {
         .map(PasteOutcome::Saved)
     }
 
+    #[tracing::instrument(skip_all, fields(agent = %agent, action = "order-set"))]
     pub async fn set_order(
         &self,
         actor: &str,
@@ -239,6 +241,7 @@ impl PanelService {
         .await
     }
 
+    #[tracing::instrument(skip_all, fields(agent = %agent, action = "order-clear"))]
     pub async fn clear_order(
         &self,
         actor: &str,
@@ -253,6 +256,7 @@ impl PanelService {
         .await
     }
 
+    #[tracing::instrument(skip_all, fields(agent = %agent, action = "remove"))]
     pub async fn remove_profile(
         &self,
         actor: &str,
@@ -267,6 +271,7 @@ impl PanelService {
         .await
     }
 
+    #[tracing::instrument(skip_all, fields(agent = %agent, action = "clear-cooldown"))]
     pub async fn clear_cooldown(
         &self,
         actor: &str,
@@ -280,6 +285,7 @@ impl PanelService {
         .await
     }
 
+    #[tracing::instrument(skip_all, fields(action = "env-set", key = %key))]
     pub async fn env_set(
         &self,
         actor: &str,
@@ -292,6 +298,7 @@ impl PanelService {
             .await
     }
 
+    #[tracing::instrument(skip_all, fields(action = "env-unset", key = %key))]
     pub async fn env_unset(
         &self,
         actor: &str,
