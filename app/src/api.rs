@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::views::Overview;
 
 /// The profiles page data, optionally for one agent.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "overview", agent = agent.as_deref())))]
 #[server(prefix = "/api", endpoint = "overview", client = crate::client::PanelClient)]
 pub async fn get_overview(agent: Option<String>) -> Result<Overview, AppError> {
     crate::session::require_admin()?;
@@ -30,6 +31,7 @@ fn service_and_actor() -> Result<(panel_service::PanelService, String), AppError
 }
 
 /// Paste a token or API key. Without `confirmed`, hints come back first and nothing is written.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "paste", agent = request.agent.as_deref(), provider = %request.provider)))]
 #[server(prefix = "/api", endpoint = "paste", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn paste_secret(request: crate::views::PasteRequest) -> Result<crate::views::PasteOutcome, AppError> {
     let (service, actor) = service_and_actor()?;
@@ -37,6 +39,7 @@ pub async fn paste_secret(request: crate::views::PasteRequest) -> Result<crate::
 }
 
 /// Set a provider's stored order (first tried first), based on the version the page read.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "order-set", agent = %agent, provider = %provider)))]
 #[server(prefix = "/api", endpoint = "order-set", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn set_order(
     agent: String,
@@ -49,6 +52,7 @@ pub async fn set_order(
 }
 
 /// Clear a provider's stored order.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "order-clear", agent = %agent, provider = %provider)))]
 #[server(prefix = "/api", endpoint = "order-clear", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn clear_order(
     agent: String,
@@ -60,6 +64,7 @@ pub async fn clear_order(
 }
 
 /// Remove a profile and every reference to it.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "remove", agent = %agent, profile = %profile_id)))]
 #[server(prefix = "/api", endpoint = "remove", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn remove_profile(
     agent: String,
@@ -78,6 +83,7 @@ pub async fn preview_remove(agent: String, profile_id: String) -> Result<crate::
 }
 
 /// Clear a profile's cooldown or disable.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "clear-cooldown", agent = %agent, profile = %profile_id)))]
 #[server(prefix = "/api", endpoint = "clear-cooldown", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn clear_cooldown(agent: String, profile_id: String) -> Result<crate::views::WriteOutcome, AppError> {
     let (service, actor) = service_and_actor()?;
@@ -85,6 +91,7 @@ pub async fn clear_cooldown(agent: String, profile_id: String) -> Result<crate::
 }
 
 /// The keys of `<state>/.env`, masked.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "env")))]
 #[server(prefix = "/api", endpoint = "env", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn env_file() -> Result<crate::views::EnvFileView, AppError> {
     let (service, _) = service_and_actor()?;
@@ -92,6 +99,7 @@ pub async fn env_file() -> Result<crate::views::EnvFileView, AppError> {
 }
 
 /// Add or replace one `.env` key.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "env-set", key = %key)))]
 #[server(prefix = "/api", endpoint = "env-set", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn env_set(
     key: String,
@@ -103,6 +111,7 @@ pub async fn env_set(
 }
 
 /// Remove one `.env` key.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "env-unset", key = %key)))]
 #[server(prefix = "/api", endpoint = "env-unset", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn env_unset(key: String, base_version: Option<String>) -> Result<crate::views::WriteOutcome, AppError> {
     let (service, actor) = service_and_actor()?;
@@ -110,6 +119,7 @@ pub async fn env_unset(key: String, base_version: Option<String>) -> Result<crat
 }
 
 /// The history (audit log), newest first.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "history", agent = agent.as_deref())))]
 #[server(prefix = "/api", endpoint = "history", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn history(
     agent: Option<String>,
@@ -120,6 +130,7 @@ pub async fn history(
 }
 
 /// The Doctor page: the native checks now, and where OpenClaw's doctor stands.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "doctor")))]
 #[server(prefix = "/api", endpoint = "doctor", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn doctor() -> Result<crate::views::DoctorView, AppError> {
     let (service, _) = service_and_actor()?;
@@ -127,6 +138,7 @@ pub async fn doctor() -> Result<crate::views::DoctorView, AppError> {
 }
 
 /// Apply the fix of one native finding (the server finds it again first).
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "doctor-fix")))]
 #[server(prefix = "/api", endpoint = "doctor-fix", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn doctor_fix(key: String) -> Result<crate::views::FixOutcome, AppError> {
     let (service, actor) = service_and_actor()?;
@@ -134,6 +146,7 @@ pub async fn doctor_fix(key: String) -> Result<crate::views::FixOutcome, AppErro
 }
 
 /// Start OpenClaw's own doctor (read-only) in the background, unless one is running.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "openclaw-doctor-run")))]
 #[server(prefix = "/api", endpoint = "openclaw-doctor-run", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn openclaw_doctor_run() -> Result<crate::views::OpenClawDoctorView, AppError> {
     let (service, _) = service_and_actor()?;
@@ -141,6 +154,7 @@ pub async fn openclaw_doctor_run() -> Result<crate::views::OpenClawDoctorView, A
 }
 
 /// Where OpenClaw's doctor run stands (the page asks every second while it runs).
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "openclaw-doctor-status")))]
 #[server(prefix = "/api", endpoint = "openclaw-doctor-status", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn openclaw_doctor_status() -> Result<crate::views::OpenClawDoctorView, AppError> {
     let (service, _) = service_and_actor()?;

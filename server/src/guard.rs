@@ -1,4 +1,5 @@
-//! Request guards every route passes through, before any handler runs:
+//! Request guards every route passes through, whatever its group, before any handler runs (the
+//! router applies them outside the route groups, so no route can be added without them):
 //! - **Host allow-list** against DNS rebinding: the bind address, `localhost`, `127.0.0.1`,
 //!   `[::1]` and names given with `--allowed-host`; anything else is refused (a rebinding page
 //!   would otherwise reach the panel with the admin's browser).
@@ -95,7 +96,8 @@ pub async fn check_request(State(policy): State<Arc<GuardPolicy>>, request: Requ
     if !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         && !same_origin(&policy, request.headers())
     {
-        tracing::warn!(method = %request.method(), uri = %request.uri(), "refused a cross-origin or origin-less write");
+        // The path only: a query string may carry what the admin typed, and logs keep no input.
+        tracing::warn!(method = %request.method(), path = request.uri().path(), "refused a cross-origin or origin-less write");
         return refuse(
             StatusCode::FORBIDDEN,
             "Cross-origin request refused: the panel only accepts changes from its own pages.\n",

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod doctor_cmd;
 pub mod guard;
 pub mod http;
+pub mod limits;
 pub mod monitoring;
 pub mod password_cmd;
 pub mod private_fs;

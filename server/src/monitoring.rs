@@ -1,18 +1,22 @@
 //! Read-only endpoints for monitoring: `GET /monitoring/status.json[?agent=ID]` (the `status
 //! --json` report, plus its check code in `panel.checkExitCode` and the `X-OpenClaw-Check`
-//! header) and `GET /metrics` (Prometheus text, every agent). Both require
-//! `Authorization: Bearer <token>` with the token from the panel's data dir; neither carries a
-//! secret, and the only masks in the JSON are OpenClaw's own.
+//! header) and `GET /metrics` (Prometheus text, every agent). Neither carries a secret, and the
+//! only masks in the JSON are OpenClaw's own.
+//!
+//! The handlers do not check who asks: the router puts [`routes`] in its monitoring group behind
+//! [`require_bearer`] (`Authorization: Bearer <token>` with the token from the panel's data dir),
+//! so a route added here is guarded by construction. Monitoring never needs, or reads, a session.
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use panel_service::PanelService;
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{Query, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get};
 use openclaw_state::health::profile_health;
 use openclaw_state::snapshot::ProfileOrigin;
 use openclaw_state::status::build_status;
@@ -24,23 +28,41 @@ use secrecy::SecretString;
 
 use crate::data_dir::token_matches;
 
+/// What the monitoring handlers read from (the token is the layer's, not theirs).
 #[derive(Clone)]
 pub struct MonitoringState {
     pub service: PanelService,
-    pub token: Arc<SecretString>,
 }
 
-/// The monitoring routes, to merge into the main router.
+/// The monitoring routes, unguarded: the router adds [`require_bearer`] around them. Unknown paths
+/// under `/monitoring/` answer 404 here (behind the token too) rather than falling through to
+/// the pages.
 pub fn routes(state: MonitoringState) -> Router {
-    Router::new().route("/monitoring/status.json", get(status_json)).route("/metrics", get(metrics)).with_state(state)
+    Router::new()
+        .route("/monitoring/status.json", get(status_json))
+        .route("/metrics", get(metrics))
+        .route("/monitoring/{*rest}", any(not_found))
+        .with_state(state)
 }
 
-fn authorized(state: &MonitoringState, headers: &HeaderMap) -> bool {
-    headers
+/// The bearer-token layer of the monitoring group: 401 unless `Authorization: Bearer <token>`
+/// carries the monitoring token (compared in constant time).
+pub async fn require_bearer(State(token): State<Arc<SecretString>>, request: Request, next: Next) -> Response {
+    let authorized = request
+        .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|token| token_matches(&state.token, token.trim()))
+        .is_some_and(|given| token_matches(&token, given.trim()));
+    if !authorized {
+        return unauthorized();
+    }
+    next.run(request).await
+}
+
+async fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "no such monitoring endpoint; there are /metrics and /monitoring/status.json\n")
+        .into_response()
 }
 
 fn unauthorized() -> Response {
@@ -57,14 +79,7 @@ pub struct AgentQuery {
     agent: Option<String>,
 }
 
-async fn status_json(
-    State(state): State<MonitoringState>,
-    headers: HeaderMap,
-    Query(q): Query<AgentQuery>,
-) -> Response {
-    if !authorized(&state, &headers) {
-        return unauthorized();
-    }
+async fn status_json(State(state): State<MonitoringState>, Query(q): Query<AgentQuery>) -> Response {
     if let Some(agent) = &q.agent
         && let Err(e) = openclaw_state::ids::validate_agent_id(agent)
     {
@@ -118,10 +133,7 @@ struct AgentLabels {
 
 type FloatGauge = Gauge<f64, AtomicU64>;
 
-async fn metrics(State(state): State<MonitoringState>, headers: HeaderMap) -> Response {
-    if !authorized(&state, &headers) {
-        return unauthorized();
-    }
+async fn metrics(State(state): State<MonitoringState>) -> Response {
     let snapshot = match state.service.snapshot().await {
         Ok(s) => s,
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),

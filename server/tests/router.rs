@@ -294,3 +294,36 @@ async fn oversized_bodies_are_refused() {
     let request = overview_post(&panel, &[("sec-fetch-site", "same-origin")], &body);
     panel.send(request).await.assert_status(StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+/// A route lands in the policy of the group it is added to, whatever its path: nothing names
+/// public paths apart from the router's groups.
+#[tokio::test]
+async fn a_route_gets_the_policy_of_its_group() {
+    use axum::routing::get;
+    let mut panel = Panel::with_routes(|groups| {
+        groups
+            .public(axum::Router::new().route("/probe/public", get(|| async { "public" })))
+            .protected(axum::Router::new().route("/probe/protected", get(|| async { "protected" })))
+            .monitoring(axum::Router::new().route("/probe/monitoring", get(|| async { "monitoring" })))
+    });
+
+    let reply = panel.get("/probe/public").await;
+    assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, "public"));
+    let reply = panel.get("/probe/protected").await;
+    assert_eq!((reply.status, reply.location()), (StatusCode::SEE_OTHER, Some("/login")));
+    get_with_token(&mut panel, "/probe/monitoring", None).await.assert_status(StatusCode::UNAUTHORIZED);
+    let reply = get_with_token(&mut panel, "/probe/monitoring", Some(TOKEN)).await;
+    assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, "monitoring"));
+    // Unknown monitoring paths are the monitoring group's: behind the token, then 404.
+    get_with_token(&mut panel, "/monitoring/nosuch", None).await.assert_status(StatusCode::UNAUTHORIZED);
+    get_with_token(&mut panel, "/monitoring/nosuch", Some(TOKEN)).await.assert_status(StatusCode::NOT_FOUND);
+
+    panel.login(common::PASSWORD).await.assert_status(StatusCode::OK);
+    let reply = panel.get("/probe/protected").await;
+    assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, "protected"));
+    // A session does not open the monitoring group.
+    panel.get("/probe/monitoring").await.assert_status(StatusCode::UNAUTHORIZED);
+    // Every group still passes the guards outside them.
+    let request = Request::get("/probe/public").header(header::HOST, "evil.example").body(Body::empty()).unwrap();
+    panel.send(request).await.assert_status(StatusCode::MISDIRECTED_REQUEST);
+}

@@ -76,6 +76,7 @@ impl PanelService {
     }
 
     /// Applies the fix of finding `key` (found again on a fresh read first), and logs it.
+    #[tracing::instrument(skip_all, fields(action = "doctor-fix"))]
     pub async fn doctor_fix(&self, actor: &str, key: String) -> Result<FixOutcome, ServiceError> {
         let this = self.clone();
         let actor = actor.to_owned();

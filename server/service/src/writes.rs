@@ -142,6 +142,7 @@ impl PanelService {
 
     /// A paste: prepared once (one read of the state); its hints shown first (nothing written)
     /// unless confirmed, else that same preparation written.
+    #[tracing::instrument(skip_all, fields(agent = request.agent.as_deref(), action = "paste"))]
     pub async fn paste(&self, actor: &str, request: PasteRequest) -> Result<PasteOutcome, ServiceError> {
         let PasteRequest { agent, provider, profile_id, kind: paste_kind, secret, expires_in, confirmed } = request;
         let kind = match paste_kind {
@@ -218,6 +219,7 @@ impl PanelService {
         Ok(remove_preview_view(preview, &self.config().location))
     }
 
+    #[tracing::instrument(skip_all, fields(agent = %agent, action = "order-set"))]
     pub async fn set_order(
         &self,
         actor: &str,
@@ -233,6 +235,7 @@ impl PanelService {
         .await
     }
 
+    #[tracing::instrument(skip_all, fields(agent = %agent, action = "order-clear"))]
     pub async fn clear_order(
         &self,
         actor: &str,
@@ -247,6 +250,7 @@ impl PanelService {
         .await
     }
 
+    #[tracing::instrument(skip_all, fields(agent = %agent, action = "remove"))]
     pub async fn remove_profile(
         &self,
         actor: &str,
@@ -261,6 +265,7 @@ impl PanelService {
         .await
     }
 
+    #[tracing::instrument(skip_all, fields(agent = %agent, action = "clear-cooldown"))]
     pub async fn clear_cooldown(
         &self,
         actor: &str,
@@ -274,6 +279,7 @@ impl PanelService {
         .await
     }
 
+    #[tracing::instrument(skip_all, fields(action = "env-set", key = %key))]
     pub async fn env_set(
         &self,
         actor: &str,
@@ -286,6 +292,7 @@ impl PanelService {
             .await
     }
 
+    #[tracing::instrument(skip_all, fields(action = "env-unset", key = %key))]
     pub async fn env_unset(
         &self,
         actor: &str,

@@ -1,5 +1,10 @@
-//! The login on the web: `POST /login`, `POST /setup`, `POST /logout`, and the middleware that
-//! guards every other route with the session and the CSRF token.
+//! The login on the web: `POST /login`, `POST /setup`, `POST /logout`, and the two middlewares
+//! the router composes into its route groups: [`require_session`] (the protected group: session,
+//! and the CSRF token for server-function writes) and [`redirect_auth_page`] (the public login
+//! and setup pages).
+//!
+//! Invariant: nothing here decides *whether* a path is public; the router does, by the group a
+//! route is registered in. A route added to the protected group is guarded by construction.
 //!
 //! The forms are plain HTML forms. A browser's form submission (`Sec-Fetch-Mode: navigate`) is
 //! answered with a redirect (post/redirect/get: the page then shows what happened, and reload does
@@ -74,7 +79,7 @@ fn peer(request: &Request) -> Option<SocketAddr> {
 }
 
 async fn form_body<T: serde::de::DeserializeOwned>(request: Request) -> Option<T> {
-    let bytes = axum::body::to_bytes(request.into_body(), crate::http::BODY_LIMIT).await.ok()?;
+    let bytes = axum::body::to_bytes(request.into_body(), crate::limits::BODY_LIMIT).await.ok()?;
     serde_urlencoded::from_bytes(&bytes).ok()
 }
 
@@ -255,54 +260,49 @@ fn token_eq(expected: &str, given: &str) -> bool {
     expected.len() == given.len() && bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
 }
 
-/// Paths reachable without a session: the login and setup pages and posts, the built assets,
-/// and monitoring (which has its own bearer token).
-fn is_public(path: &str) -> bool {
-    matches!(path, "/login" | "/setup" | "/logout" | "/favicon.svg" | "/metrics")
-        || path.starts_with("/pkg/")
-        || path.starts_with("/monitoring/")
-}
-
 fn server_fn_refusal(status: StatusCode, error: AppError) -> Response {
     let body = serde_json::to_string(&error).unwrap_or_else(|_| "\"Internal\"".into());
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
-/// Guards every route: pages and server functions need a valid admin session, and server-function
-/// writes the session's CSRF token in `X-CSRF-Token`. Login and setup pages redirect to where the
-/// admin should be.
+/// Who a protected route answers, which decides how a refusal is worded: a page request is sent
+/// to the login (or setup) page, a server-function call gets the JSON error the wasm client
+/// decodes. The router picks it per route group, so no handler looks at the path to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Pages (and unknown paths): redirects for GET, 401 text otherwise.
+    Page,
+    /// Server functions: `AppError` JSON, and writes need the session's CSRF token.
+    ServerFn,
+}
+
+/// The session layer of the protected group: the request needs a valid admin session, and a
+/// server-function write the session's CSRF token in `X-CSRF-Token`. On success the handler
+/// finds an [`AdminSession`] in the request's extensions.
 pub async fn require_session(
-    State(auth): State<AuthService>,
+    State((auth, audience)): State<(AuthService, Audience)>,
     session: Session,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let path = request.uri().path().to_owned();
     let is_get = matches!(*request.method(), Method::GET | Method::HEAD);
-    if is_public(&path) {
-        if is_get && (path == "/login" || path == "/setup") {
-            let query = request.uri().query().unwrap_or("").to_owned();
-            if let Some(redirect) = redirect_auth_page(&auth, &session, &query, &path).await {
-                return redirect;
-            }
-        }
-        return next.run(request).await;
-    }
     let data = match admin_session::current(&session, &auth).await {
         Ok(data) => data,
         Err(why) => {
-            let mut response = refuse_without_session(&auth, &path, is_get, why);
+            let mut response = refuse_without_session(&auth, audience, is_get, why);
             if why == NoSession::Ended {
                 expire_cookie(&mut response, &auth);
             }
             return response;
         }
     };
-    let is_server_fn = path.starts_with("/api/");
-    if is_server_fn && !is_get {
+    if audience == Audience::ServerFn && !is_get {
         let given = request.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
         if !token_eq(&data.csrf, given) {
-            tracing::warn!(%path, "refused a server-function call without this session's CSRF token");
+            tracing::warn!(
+                path = request.uri().path(),
+                "refused a server-function call without this session's CSRF token"
+            );
             return server_fn_refusal(StatusCode::FORBIDDEN, AppError::StalePage);
         }
     }
@@ -315,8 +315,8 @@ pub async fn require_session(
     next.run(request).await
 }
 
-fn refuse_without_session(auth: &AuthService, path: &str, is_get: bool, why: NoSession) -> Response {
-    if path.starts_with("/api/") {
+fn refuse_without_session(auth: &AuthService, audience: Audience, is_get: bool, why: NoSession) -> Response {
+    if audience == Audience::ServerFn {
         return server_fn_refusal(StatusCode::UNAUTHORIZED, AppError::LoggedOut);
     }
     if !is_get {
@@ -329,9 +329,45 @@ fn refuse_without_session(auth: &AuthService, path: &str, is_get: bool, why: NoS
     }
 }
 
-/// `GET /login` with a session goes to the profiles; without an admin, to setup. `GET /setup`
-/// with an admin goes to login; with the window closed, to the page that says why (410).
-async fn redirect_auth_page(auth: &AuthService, session: &Session, query: &str, path: &str) -> Option<Response> {
+/// The two pages reachable without a session. Each sends the visitor on when it is the wrong
+/// page for the panel's state (see [`redirect_auth_page`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthPage {
+    Login,
+    Setup,
+}
+
+impl AuthPage {
+    pub const ALL: [AuthPage; 2] = [AuthPage::Login, AuthPage::Setup];
+
+    /// The page's route in the app's `<Routes>`.
+    pub fn path(self) -> &'static str {
+        match self {
+            AuthPage::Login => "/login",
+            AuthPage::Setup => "/setup",
+        }
+    }
+}
+
+/// The route layer of the login and setup pages: `GET /login` with a session goes to the
+/// profiles; without an admin, to setup. `GET /setup` with an admin goes to login; with the
+/// window closed, to the page that says why (410).
+pub async fn redirect_auth_page(
+    State((auth, page)): State<(AuthService, AuthPage)>,
+    session: Session,
+    request: Request,
+    next: Next,
+) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD) {
+        let query = request.uri().query().unwrap_or("");
+        if let Some(redirect) = auth_page_redirect(&auth, &session, query, page).await {
+            return redirect;
+        }
+    }
+    next.run(request).await
+}
+
+async fn auth_page_redirect(auth: &AuthService, session: &Session, query: &str, page: AuthPage) -> Option<Response> {
     let has_admin = match auth.epoch() {
         Ok(epoch) => epoch.is_some(),
         Err(e) => {
@@ -341,11 +377,12 @@ async fn redirect_auth_page(auth: &AuthService, session: &Session, query: &str, 
             );
         }
     };
-    match path {
-        "/login" if !has_admin => Some(see_other("/setup")),
-        "/login" if admin_session::current(session, auth).await.is_ok() => Some(see_other("/")),
-        "/setup" if has_admin => Some(see_other("/login")),
-        "/setup" => match auth.setup_closed() {
+    match page {
+        AuthPage::Login if !has_admin => Some(see_other("/setup")),
+        AuthPage::Login if admin_session::current(session, auth).await.is_ok() => Some(see_other("/")),
+        AuthPage::Login => None,
+        AuthPage::Setup if has_admin => Some(see_other("/login")),
+        AuthPage::Setup => match auth.setup_closed() {
             Some(reason) if !query.contains("closed=") => Some(see_other(&format!(
                 "/setup?closed={}",
                 match reason {
@@ -356,6 +393,5 @@ async fn redirect_auth_page(auth: &AuthService, session: &Session, query: &str, 
             ))),
             _ => None,
         },
-        _ => None,
     }
 }

@@ -92,6 +92,25 @@ impl Panel {
         tune: impl FnOnce(&mut AuthSettings),
         site: app::session::SiteInfo,
     ) -> Self {
+        Self::assemble(dir, state, with_admin, tune, site, |groups| groups)
+    }
+
+    /// A demo panel with an admin, whose router has routes added to its groups by `extend`.
+    pub fn with_routes(extend: impl FnOnce(http::RouteGroups) -> http::RouteGroups) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join(".openclaw");
+        demo::seed(&state, now_ms()).unwrap();
+        Self::assemble(dir, &state, true, |_| {}, Default::default(), extend)
+    }
+
+    fn assemble(
+        dir: tempfile::TempDir,
+        state: &Path,
+        with_admin: bool,
+        tune: impl FnOnce(&mut AuthSettings),
+        site: app::session::SiteInfo,
+        extend: impl FnOnce(http::RouteGroups) -> http::RouteGroups,
+    ) -> Self {
         let data = dir.path().join("panel-data");
         if with_admin {
             std::fs::create_dir_all(&data).unwrap();
@@ -108,14 +127,15 @@ impl Panel {
             data_dir: Some(dir.path().join("panel-data")),
         });
         let bind = SocketAddr::from(([127, 0, 0, 1], PORT));
-        let router = http::router(http::PanelApp {
+        let app = http::PanelApp {
             service,
             options: http::site_options(dir.path().join("site"), bind),
             monitoring_token: SecretString::from(TOKEN),
             guard: panel_server::guard::GuardPolicy::for_bind(bind, tls, &[]),
             auth: auth.clone(),
             site,
-        });
+        };
+        let router = extend(http::RouteGroups::new(app)).into_router();
         Self { dir, router, auth, setup_token, peer: "192.0.2.10:40000".parse().unwrap(), cookie: None, csrf: None }
     }
 
