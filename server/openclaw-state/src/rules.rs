@@ -62,6 +62,9 @@ pub struct RuleSet {
     /// The utility model checked beside a default of this provider, unless config sets one
     /// (`utilityModel`, `""` = disabled): (default's provider, utility model ref).
     pub utility_models: &'static [(&'static str, &'static str)],
+    /// `models status --check` fails (`{ok:false,error}`, exit 1) for an agent whose credentials
+    /// sit in a legacy JSON store beside SQLite (measured on 2026.9.6).
+    pub legacy_store_fails_check: bool,
 }
 
 /// A provider `models status` lists because another provider's env var is set.
@@ -120,6 +123,7 @@ pub static RULES: [RuleSet; 3] = [
         model_scoped_cooldowns: false,
         oauth_providers_rollup: RollupStyle::AllProfiles,
         utility_models: &[],
+        legacy_store_fails_check: false,
     },
     RuleSet {
         family: VersionFamily::V2026_5,
@@ -144,6 +148,7 @@ pub static RULES: [RuleSet; 3] = [
         model_scoped_cooldowns: false,
         oauth_providers_rollup: RollupStyle::Effective5,
         utility_models: &[],
+        legacy_store_fails_check: false,
     },
     RuleSet {
         family: VersionFamily::V2026_9,
@@ -167,6 +172,7 @@ pub static RULES: [RuleSet; 3] = [
         model_scoped_cooldowns: true,
         oauth_providers_rollup: RollupStyle::Effective9,
         utility_models: &[("anthropic", "anthropic/claude-haiku-4-5"), ("openai", "openai/gpt-5.6-luna")],
+        legacy_store_fails_check: true,
     },
 ];
 

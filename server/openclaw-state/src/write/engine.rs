@@ -246,6 +246,7 @@ impl Writer {
                     order: Default::default(),
                     last_good: Default::default(),
                     usage: Default::default(),
+                    models_json: None,
                 }
             }
         };
