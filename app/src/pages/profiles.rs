@@ -360,6 +360,7 @@ fn ProviderRows(provider: ProviderView, scope: RowScope) -> impl IntoView {
     let ProviderView {
         provider,
         status,
+        openclaw_status,
         stored_order,
         config_order,
         order_source,
@@ -381,6 +382,11 @@ fn ProviderRows(provider: ProviderView, scope: RowScope) -> impl IntoView {
                     <span class="provider-name">{provider.clone()}</span>
                     " "
                     <StatusBadge status />
+                    {openclaw_status.filter(|o| *o != status).map(|o| view! {
+                        <span class="openclaw-status" title="OpenClaw's own roll-up, over the profiles it would use">
+                            " OpenClaw says: " {o.word()}
+                        </span>
+                    })}
                     <span class="provider-facts">
                         <span class="next">
                             "Next: "

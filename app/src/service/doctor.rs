@@ -9,10 +9,6 @@ use super::audit::{AuditEntry, AuditLog};
 use crate::error::AppError;
 use crate::views::{DoctorView, FindingView, FixOutcome, NativeDoctorView, OpenClawDoctorView};
 
-fn severity_word(s: openclaw_state::Severity) -> String {
-    format!("{s:?}").to_lowercase()
-}
-
 fn native_view(
     report: DoctorReport,
     location: &openclaw_state::StateLocation,
@@ -30,7 +26,7 @@ fn native_view(
             .into_iter()
             .map(|f| FindingView {
                 check: f.check.to_owned(),
-                severity: severity_word(f.severity),
+                severity: f.severity.as_str().to_owned(),
                 agent: f.agent,
                 provider: f.provider,
                 profile_id: f.profile_id,

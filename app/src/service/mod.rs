@@ -4,7 +4,7 @@
 pub mod audit;
 mod doctor;
 pub mod openclaw_doctor;
-mod overview;
+pub mod overview;
 mod timefmt;
 mod writes;
 

@@ -1,17 +1,16 @@
-//! Turns a [`StateSnapshot`] into the profiles page's data. This is the only place where a secret
-//! meets a view type: it leaves as OpenClaw's mask and nothing else.
+//! Renders the [`analysis`](openclaw_state::analysis) of a [`StateSnapshot`] into the profiles
+//! page's data. Statuses, orders, "next", masks and env sources are the analysis's (the same values
+//! `status --json`, `/metrics` and the doctor render); only wording and layout are decided here.
+//! No secret meets a view type: credentials arrive here as OpenClaw's masks.
 
 use std::collections::BTreeSet;
 
+use openclaw_state::analysis::{AgentAnalysis, EnvHit, ProfileAnalysis, ProviderAnalysis, analyze, analyze_agent};
 use openclaw_state::config::ModelRefs;
-use openclaw_state::env::{EnvSource, EnvValue};
-use openclaw_state::health::{HealthStatus, ProfileHealth, format_remaining, profile_health, provider_rollup};
-use openclaw_state::mask::mask_secret;
-use openclaw_state::order::effective_order;
-use openclaw_state::snapshot::{AgentState, ProfileOrigin, StoredProfile};
-use openclaw_state::status::env_providers;
-use openclaw_state::{Credential, CredentialKind, Problem, StateSnapshot};
-use secrecy::ExposeSecret;
+use openclaw_state::env::EnvSource;
+use openclaw_state::health::{HealthStatus, ProfileHealth, format_remaining};
+use openclaw_state::snapshot::{AgentState, ProfileOrigin};
+use openclaw_state::{CredentialKind, Expires, Problem, StateSnapshot};
 
 use super::timefmt::format_utc;
 use crate::views::{
@@ -19,10 +18,16 @@ use crate::views::{
     UnusableView,
 };
 
-pub(super) fn build(snapshot: &StateSnapshot, agent: Option<&str>) -> Overview {
+/// The profiles page for every agent, or only `agent`; one analysis of `snapshot` underneath.
+pub fn build(snapshot: &StateSnapshot, agent: Option<&str>) -> Overview {
     let loc = &snapshot.location;
+    // One analysis per read: of the selected agent only when the page is filtered to one.
+    let analysed: Vec<AgentAnalysis> = match agent {
+        Some(id) => analyze_agent(snapshot, Some(id)).into_iter().collect(),
+        None => analyze(snapshot).agents,
+    };
     let agents: Vec<AgentView> =
-        snapshot.agents.iter().filter(|a| agent.is_none_or(|id| a.id == id)).map(|a| agent_view(snapshot, a)).collect();
+        analysed.iter().filter_map(|a| Some(agent_view(snapshot, snapshot.agent(&a.agent_id)?, a))).collect();
     let mut summary = Summary { agents: agents.len(), ..Summary::default() };
     for p in agents.iter().flat_map(|a| &a.providers).flat_map(|p| &p.profiles) {
         summary.profiles += 1;
@@ -66,92 +71,21 @@ fn known_providers(snapshot: &StateSnapshot) -> Vec<String> {
 
 fn problem_view(snapshot: &StateSnapshot, p: &Problem) -> ProblemView {
     ProblemView {
-        severity: format!("{:?}", p.severity).to_lowercase(),
+        severity: p.severity.as_str().to_owned(),
         path: snapshot.location.display(&p.path),
         message: p.message.clone(),
         hint: p.hint.clone(),
     }
 }
 
-fn agent_view(snapshot: &StateSnapshot, agent: &AgentState) -> AgentView {
+fn agent_view(snapshot: &StateSnapshot, agent: &AgentState, analysis: &AgentAnalysis) -> AgentView {
     let loc = &snapshot.location;
-    let now = snapshot.now_ms;
-    let models = snapshot.config.as_ref().map(|c| c.model_refs(&agent.id)).unwrap_or_default();
-    // The page leaves out the mirror providers `models status` lists (claude-cli, ...): noise here.
-    let table = env_providers(snapshot.rules, false);
-    let env_hits: Vec<(&str, &str, &EnvValue)> = table
-        .iter()
-        .filter_map(|(provider, vars)| snapshot.env.for_provider(vars).map(|(var, value)| (*provider, var, value)))
-        .collect();
-
-    let mut providers: BTreeSet<&str> = agent.providers();
-    providers.extend(env_hits.iter().map(|(p, _, _)| *p));
-
-    let providers = providers
-        .into_iter()
-        .map(|provider| {
-            let order = effective_order(agent, snapshot.config.as_ref(), provider, snapshot.rules, now);
-            let stored_order = agent.order.get(provider).cloned();
-            let config_order = snapshot.config.as_ref().and_then(|c| c.auth_order().get(provider).cloned());
-            let last_good = agent.last_good.get(provider).cloned();
-            let mine: Vec<&StoredProfile> =
-                agent.profiles.iter().filter(|p| p.credential.provider == provider).collect();
-            let healths: Vec<(CredentialKind, ProfileHealth)> = mine
-                .iter()
-                .map(|p| {
-                    (p.credential.kind, profile_health(&p.credential, agent.usage.get(&p.id), snapshot.rules, now))
-                })
-                .collect();
-            let env = env_hits.iter().find(|(p, _, _)| *p == provider);
-            let next = order.first().map(str::to_owned).or_else(|| env.map(|(_, var, _)| format!("env: {var}")));
-            let mut rows: Vec<ProfileView> = mine
-                .iter()
-                .zip(&healths)
-                .map(|(p, (_, h))| {
-                    let skipped = order.skipped.iter().find(|(id, _)| *id == p.id).map(|(_, r)| r.describe());
-                    profile_view(
-                        snapshot,
-                        p,
-                        h,
-                        &models,
-                        stored_order.as_deref(),
-                        last_good.as_deref(),
-                        next.as_deref(),
-                        skipped,
-                    )
-                })
-                .collect();
-            if let Some((_, var, value)) = env {
-                rows.push(env_view(snapshot, var, value, next.as_deref()));
-            }
-            // Try order first (as OpenClaw would), then the rest by id.
-            rows.sort_by_key(|r| {
-                let pos = order.ids.iter().position(|id| *id == r.id).unwrap_or(usize::MAX);
-                (
-                    pos,
-                    r.source.kind == SourceKind::Env
-                        || r.source.kind == SourceKind::DotEnv
-                        || r.source.kind == SourceKind::ConfigEnv,
-                    r.id.clone(),
-                )
-            });
-            let status = if healths.is_empty() {
-                if env.is_some() { Status::Static } else { Status::Missing }
-            } else {
-                status(provider_rollup(healths.iter().map(|(k, h)| (*k, h))))
-            };
-            ProviderView {
-                provider: provider.to_owned(),
-                status,
-                stored_order,
-                config_order,
-                order_source: order.source.describe().to_owned(),
-                effective_order: order.ids.clone(),
-                next,
-                last_good,
-                profiles: rows,
-            }
-        })
+    let providers = analysis
+        .providers
+        .values()
+        // The page leaves out the mirror providers `models status` lists (claude-cli, ...): noise here.
+        .filter(|p| !p.profile_ids.is_empty() || !p.legacy_ids.is_empty() || (p.env.is_some() && !p.status_mirror))
+        .map(|p| provider_view(snapshot, agent, analysis, p))
         .collect();
 
     AgentView {
@@ -166,6 +100,65 @@ fn agent_view(snapshot: &StateSnapshot, agent: &AgentState) -> AgentView {
         providers,
         // Filled in by the service, which can read the store's version.
         version: String::new(),
+    }
+}
+
+fn provider_view(
+    snapshot: &StateSnapshot,
+    agent: &AgentState,
+    analysis: &AgentAnalysis,
+    p: &ProviderAnalysis,
+) -> ProviderView {
+    let provider = p.provider.as_str();
+    let order = &p.order;
+    let stored_order = agent.order.get(provider).cloned();
+    let config_order = snapshot.config.as_ref().and_then(|c| c.auth_order().get(provider).cloned());
+    let last_good = agent.last_good.get(provider).cloned();
+    let next = p.next.as_ref().map(|n| n.label());
+    let mut rows: Vec<ProfileView> = p
+        .profile_ids
+        .iter()
+        .chain(&p.legacy_ids)
+        .filter_map(|id| analysis.profile(id))
+        .map(|q| {
+            let skipped = order.skipped.iter().find(|(id, _)| *id == q.id).map(|(_, r)| r.describe());
+            profile_view(
+                snapshot,
+                q,
+                agent.profile(&q.id).map(|s| &s.credential.expires),
+                &analysis.config_models,
+                stored_order.as_deref(),
+                last_good.as_deref(),
+                next.as_deref(),
+                skipped,
+            )
+        })
+        .collect();
+    if let Some(hit) = p.env.as_ref().filter(|_| !p.status_mirror) {
+        rows.push(env_view(snapshot, hit, next.as_deref()));
+    }
+    // Try order first (as OpenClaw would), then the rest by id.
+    rows.sort_by_key(|r| {
+        let pos = order.ids.iter().position(|id| *id == r.id).unwrap_or(usize::MAX);
+        (
+            pos,
+            r.source.kind == SourceKind::Env
+                || r.source.kind == SourceKind::DotEnv
+                || r.source.kind == SourceKind::ConfigEnv,
+            r.id.clone(),
+        )
+    });
+    ProviderView {
+        provider: provider.to_owned(),
+        status: status(p.worst_profile_status),
+        openclaw_status: p.rollup.map(status),
+        stored_order,
+        config_order,
+        order_source: order.source.describe().to_owned(),
+        effective_order: order.ids.clone(),
+        next,
+        last_good,
+        profiles: rows,
     }
 }
 
@@ -187,26 +180,12 @@ fn kind(k: CredentialKind) -> Kind {
     }
 }
 
-/// OpenClaw's label for the secret part: mask, `ref(env:VAR)`, or `missing`.
-fn masked(cred: &Credential) -> String {
-    if let Some(r) = &cred.secret_ref
-        && !cred.has_secret()
-    {
-        return format!("ref({})", r.label());
-    }
-    match &cred.secret {
-        Some(s) => mask_secret(s.expose_secret()),
-        None if cred.kind == CredentialKind::OAuth && cred.has_refresh() => "refresh token only".to_owned(),
-        None => "missing".to_owned(),
-    }
-}
-
-fn expiry_text(h: &ProfileHealth, cred: &Credential) -> String {
-    match (h.remaining_ms, &cred.expires) {
+fn expiry_text(h: &ProfileHealth, kind: CredentialKind, expires: Option<&Expires>) -> String {
+    match (h.remaining_ms, expires) {
         (Some(ms), _) if ms > 0 => format!("expires in {}", format_remaining(ms)),
         (Some(ms), _) => format!("expired {} ago", format_remaining(-ms)),
-        (None, openclaw_state::Expires::Invalid(_)) => "invalid expires value".to_owned(),
-        (None, _) if cred.kind == CredentialKind::OAuth => "no expiry recorded".to_owned(),
+        (None, Some(Expires::Invalid(_))) => "invalid expires value".to_owned(),
+        (None, _) if kind == CredentialKind::OAuth => "no expiry recorded".to_owned(),
         (None, _) => "never expires".to_owned(),
     }
 }
@@ -221,8 +200,8 @@ fn pin_command(models: &ModelRefs, provider: &str, id: &str) -> String {
 #[allow(clippy::too_many_arguments)]
 fn profile_view(
     snapshot: &StateSnapshot,
-    p: &StoredProfile,
-    h: &ProfileHealth,
+    p: &ProfileAnalysis,
+    expires: Option<&Expires>,
     models: &ModelRefs,
     stored_order: Option<&[String]>,
     last_good: Option<&str>,
@@ -230,6 +209,7 @@ fn profile_view(
     skipped: Option<String>,
 ) -> ProfileView {
     let loc = &snapshot.location;
+    let h = &p.health;
     let source = match &p.origin {
         ProfileOrigin::Agent(path) => {
             SourceView { kind: SourceKind::Store, label: "store".into(), path: Some(loc.display(path)) }
@@ -250,13 +230,13 @@ fn profile_view(
     };
     ProfileView {
         id: p.id.clone(),
-        kind: kind(p.credential.kind),
-        masked: masked(&p.credential),
+        kind: kind(p.kind),
+        masked: p.mask.clone(),
         source,
         status: status(h.status),
         reason: h.reason.map(|r| r.as_str().to_owned()),
         expires_at: h.expires_at.map(format_utc),
-        expiry_text: expiry_text(h, &p.credential),
+        expiry_text: expiry_text(h, p.kind, expires),
         unusable: h.unusable.as_ref().map(|u| UnusableView {
             kind: u.kind.as_str().to_owned(),
             reason: u.reason.clone(),
@@ -267,17 +247,18 @@ fn profile_view(
         order_position: stored_order.and_then(|o| o.iter().position(|id| *id == p.id)).map(|i| i + 1),
         is_last_good: last_good == Some(p.id.as_str()),
         is_next: next == Some(p.id.as_str()),
-        display: p.credential.display_suffix().map(str::to_owned),
-        pin_command: Some(pin_command(models, &p.credential.provider, &p.id)),
+        display: p.display.clone(),
+        pin_command: Some(pin_command(models, &p.provider, &p.id)),
         skipped_because: skipped,
         in_config: snapshot.config.as_ref().is_some_and(|c| c.auth_profiles().contains_key(&p.id)),
     }
 }
 
-fn env_view(snapshot: &StateSnapshot, var: &str, value: &EnvValue, next: Option<&str>) -> ProfileView {
+fn env_view(snapshot: &StateSnapshot, hit: &EnvHit, next: Option<&str>) -> ProfileView {
     let loc = &snapshot.location;
+    let var = hit.var.as_str();
     let id = format!("env: {var}");
-    let (source_kind, label, path) = match &value.source {
+    let (source_kind, label, path) = match &hit.source {
         EnvSource::Process => (SourceKind::Env, format!("env: {var}"), None),
         EnvSource::DotEnv(path) => (SourceKind::DotEnv, format!(".env: {var}"), Some(loc.display(path))),
         EnvSource::Config(path) => (SourceKind::ConfigEnv, format!("config env: {var}"), Some(loc.display(path))),
@@ -285,8 +266,8 @@ fn env_view(snapshot: &StateSnapshot, var: &str, value: &EnvValue, next: Option<
     ProfileView {
         is_next: next == Some(id.as_str()),
         id,
-        kind: if var.contains("OAUTH_TOKEN") { Kind::Token } else { Kind::ApiKey },
-        masked: mask_secret(value.value.expose_secret()),
+        kind: if hit.is_oauth() { Kind::Token } else { Kind::ApiKey },
+        masked: hit.mask.clone(),
         source: SourceView { kind: source_kind, label, path },
         status: Status::Static,
         reason: None,

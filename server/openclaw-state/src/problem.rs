@@ -12,6 +12,17 @@ pub enum Severity {
     Error,
 }
 
+impl Severity {
+    /// The word every renderer prints (`info`, `warning`, `error`), as serde writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Info => "info",
+            Self::Warning => "warning",
+            Self::Error => "error",
+        }
+    }
+}
+
 /// One thing that could not be read, or was read but OpenClaw would ignore or refuse.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Problem {

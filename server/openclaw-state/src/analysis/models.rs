@@ -34,6 +34,10 @@ impl ModelRole {
         }
     }
 
+    pub fn is_default(self) -> bool {
+        self == Self::Default
+    }
+
     /// Image routes are judged on availability only by `--check`: they fail, never warn.
     pub fn is_image(self) -> bool {
         matches!(self, Self::Image | Self::ImageFallback)
