@@ -17,7 +17,7 @@ pub fn run(args: DoctorArgs) -> ExitCode {
         let written = if args.json {
             serde_json::to_writer_pretty(&mut out, CHECKS).map_err(std::io::Error::from).and_then(|()| writeln!(out))
         } else {
-            CHECKS.iter().try_for_each(|c| writeln!(out, "{:<8} {:<36} {}", severity(c.severity), c.id, c.looks_for))
+            CHECKS.iter().try_for_each(|c| writeln!(out, "{:<8} {:<36} {}", c.severity.as_str(), c.id, c.looks_for))
         };
         return finish(written, 0);
     }
@@ -44,14 +44,6 @@ fn finish(written: std::io::Result<()>, code: u8) -> ExitCode {
         eprintln!("openclaw-auth-panel: {e}");
     }
     ExitCode::from(code)
-}
-
-fn severity(s: openclaw_state::Severity) -> &'static str {
-    match s {
-        openclaw_state::Severity::Error => "error",
-        openclaw_state::Severity::Warning => "warning",
-        openclaw_state::Severity::Info => "info",
-    }
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -85,7 +77,7 @@ fn write_finding(out: &mut impl Write, f: &Finding, location: &openclaw_state::S
         (None, Some(a)) => format!("  agent {a}"),
         (None, None) => String::new(),
     };
-    writeln!(out, "{:<8} {}{subject}", severity(f.severity), f.check)?;
+    writeln!(out, "{:<8} {}{subject}", f.severity.as_str(), f.check)?;
     writeln!(out, "         {}", f.message)?;
     writeln!(out, "         at {}", f.path)?;
     writeln!(out, "         what to do: {}", f.fix_hint)?;

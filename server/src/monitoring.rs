@@ -17,8 +17,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
-use openclaw_state::health::profile_health;
-use openclaw_state::snapshot::ProfileOrigin;
+use openclaw_state::StateSnapshot;
+use openclaw_state::analysis::{Analysis, analyze};
 use openclaw_state::status::build_status;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::family::Family;
@@ -127,6 +127,13 @@ struct UnusableLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ProviderLabels {
+    agent: String,
+    provider: String,
+    status: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct AgentLabels {
     agent: String,
 }
@@ -138,19 +145,34 @@ async fn metrics(State(state): State<MonitoringState>) -> Response {
         Ok(s) => s,
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
     };
+    match render_metrics(&snapshot, &analyze(&snapshot)) {
+        Ok(body) => ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], body)
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "metrics encoding failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// The `/metrics` body (OpenMetrics text): a renderer of the analysis, so every value is the one
+/// the page, `status --json` and the doctor show. Profiles in a legacy store are left out (OpenClaw
+/// does not read them).
+pub fn render_metrics(snapshot: &StateSnapshot, analysis: &Analysis) -> Result<String, std::fmt::Error> {
     let expiry = Family::<ProfileLabels, FloatGauge>::default();
     let status = Family::<StatusLabels, Gauge>::default();
     let unusable = Family::<UnusableLabels, FloatGauge>::default();
+    let provider_status = Family::<ProviderLabels, Gauge>::default();
     let check = Family::<AgentLabels, Gauge>::default();
     let problems = Gauge::<i64>::default();
-    for agent in &snapshot.agents {
-        for p in agent.profiles.iter().filter(|p| !matches!(p.origin, ProfileOrigin::Legacy(_))) {
-            let h = profile_health(&p.credential, agent.usage.get(&p.id), snapshot.rules, snapshot.now_ms);
+    for agent in &analysis.agents {
+        for p in agent.usable_store() {
+            let h = &p.health;
             let base = ProfileLabels {
-                agent: agent.id.clone(),
-                provider: p.credential.provider.clone(),
+                agent: agent.agent_id.clone(),
+                provider: p.provider.clone(),
                 profile: p.id.clone(),
-                r#type: p.credential.kind.as_str().to_owned(),
+                r#type: p.kind.as_str().to_owned(),
             };
             if let Some(ms) = h.remaining_ms {
                 expiry.get_or_create(&base).set(ms as f64 / 1000.0);
@@ -176,9 +198,18 @@ async fn metrics(State(state): State<MonitoringState>) -> Response {
                     .set(u.remaining_ms as f64 / 1000.0);
             }
         }
-        if let Ok(report) = build_status(&snapshot, Some(&agent.id)) {
-            check.get_or_create(&AgentLabels { agent: agent.id.clone() }).set(i64::from(report.exit_code));
+        for p in agent.providers.values() {
+            if let Some(rollup) = p.rollup {
+                provider_status
+                    .get_or_create(&ProviderLabels {
+                        agent: agent.agent_id.clone(),
+                        provider: p.provider.clone(),
+                        status: rollup.as_str().to_owned(),
+                    })
+                    .set(1);
+            }
         }
+        check.get_or_create(&AgentLabels { agent: agent.agent_id.clone() }).set(i64::from(agent.check.code));
     }
     problems.set(snapshot.problems.len() as i64);
 
@@ -195,15 +226,17 @@ async fn metrics(State(state): State<MonitoringState>) -> Response {
     );
     registry.register("profile_unusable_seconds", "Seconds until a cooldown or disable ends", unusable);
     registry.register(
+        "provider_status",
+        "1 for OpenClaw's roll-up of the provider (what `models status` reports under its version's rules)",
+        provider_status,
+    );
+    registry.register(
         "check",
         "What `status --check` would exit with for the agent: 0 ok, 1 expired or missing, 2 expiring",
         check,
     );
     registry.register("read_problems", "Files the panel could not read, or read with trouble", problems);
     let mut body = String::new();
-    if let Err(e) = prometheus_client::encoding::text::encode(&mut body, &registry) {
-        tracing::error!(error = %e, "metrics encoding failed");
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    }
-    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], body).into_response()
+    prometheus_client::encoding::text::encode(&mut body, &registry)?;
+    Ok(body)
 }

@@ -83,7 +83,13 @@ pub struct ProfileView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProviderView {
     pub provider: String,
+    /// The worst status of any of the provider's profiles (legacy ones too), for the admin: an
+    /// expired token reads `expired` here even when OpenClaw skips it and uses a valid one.
     pub status: HealthStatus,
+    /// OpenClaw's own roll-up (what `models status` reports, under its version's rules): from
+    /// 2026.5 on over the profiles it would use. `None` when no stored profile of it is read.
+    #[serde(default)]
+    pub openclaw_status: Option<HealthStatus>,
     pub stored_order: Option<Vec<String>>,
     pub config_order: Option<Vec<String>>,
     /// Which rule decided the order (stored order, config auth.order, ...).

@@ -10,6 +10,7 @@
 //! Reading never writes: databases are opened read-only, nothing is created or migrated.
 //! [`write`] holds the write side: OpenClaw's lock protocol, atomic replacement and JSON text.
 
+pub mod analysis;
 pub mod config;
 pub mod credential;
 pub mod doctor;
@@ -17,6 +18,7 @@ pub mod env;
 pub mod health;
 pub use panel_common::ids;
 pub mod mask;
+pub mod models_json;
 pub mod order;
 pub mod paths;
 pub mod problem;

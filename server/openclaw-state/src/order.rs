@@ -245,6 +245,7 @@ mod tests {
             order: IndexMap::new(),
             last_good: IndexMap::new(),
             usage: IndexMap::new(),
+            models_json: None,
         }
     }
 

@@ -63,6 +63,9 @@ pub struct RuleSet {
     /// The utility model checked beside a default of this provider, unless config sets one
     /// (`utilityModel`, `""` = disabled): (default's provider, utility model ref).
     pub utility_models: &'static [(&'static str, &'static str)],
+    /// `models status --check` fails (`{ok:false,error}`, exit 1) for an agent whose credentials
+    /// sit in a legacy JSON store beside SQLite (measured on 2026.9.6).
+    pub legacy_store_fails_check: bool,
     /// How this family writes credentials.
     pub write: WriteRules,
 }
@@ -150,6 +153,7 @@ pub static RULES: [RuleSet; 3] = [
         model_scoped_cooldowns: false,
         oauth_providers_rollup: RollupStyle::AllProfiles,
         utility_models: &[],
+        legacy_store_fails_check: false,
         // Measured: 2026.3.31 builds `{type, provider, token, expires}`.
         write: WriteRules {
             new_store_in_sqlite: false,
@@ -181,6 +185,7 @@ pub static RULES: [RuleSet; 3] = [
         model_scoped_cooldowns: false,
         oauth_providers_rollup: RollupStyle::Effective5,
         utility_models: &[],
+        legacy_store_fails_check: false,
         // Measured: 2026.5.28 puts `expires` before `token`, and order/usage in auth-state.json.
         write: WriteRules {
             new_store_in_sqlite: false,
@@ -211,6 +216,7 @@ pub static RULES: [RuleSet; 3] = [
         model_scoped_cooldowns: true,
         oauth_providers_rollup: RollupStyle::Effective9,
         utility_models: &[("anthropic", "anthropic/claude-haiku-4-5"), ("openai", "openai/gpt-5.6-luna")],
+        legacy_store_fails_check: true,
         // Measured: 2026.9.6 puts `expires` before `token` and creates agent databases at schema 23.
         write: WriteRules {
             new_store_in_sqlite: true,

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::credential::Credential;
 use crate::env::{self, EnvCredentials, ProcessEnv};
 use crate::ids::{DEFAULT_AGENT_ID, is_valid_agent_id};
+use crate::models_json::{self, ModelsJson};
 use crate::paths::{StateLocation, expand_tilde};
 use crate::problem::Problem;
 use crate::rules::{RuleSet, family_of_version};
@@ -70,6 +71,9 @@ pub struct AgentState {
     pub order: IndexMap<String, Vec<String>>,
     pub last_good: IndexMap<String, String>,
     pub usage: IndexMap<String, UsageStats>,
+    /// The agent's `models.json`, read with the rest of the state (`None`: no file, or unreadable,
+    /// which is then a problem).
+    pub models_json: Option<ModelsJson>,
 }
 
 impl AgentState {
@@ -179,7 +183,20 @@ pub fn read_state(location: &StateLocation, options: &ReadOptions) -> StateSnaps
                 found.push(rejected_problem(&db.path, pid, err));
             }
         }
-        let raw = RawAgent { is_default: id == default_id, id, in_config, dir_exists: dir.is_dir(), dir, json, db };
+        let models_json = models_json::read(&dir).unwrap_or_else(|problem| {
+            found.push(problem);
+            None
+        });
+        let raw = RawAgent {
+            is_default: id == default_id,
+            id,
+            in_config,
+            dir_exists: dir.is_dir(),
+            dir,
+            json,
+            db,
+            models_json,
+        };
         (raw, found)
     };
     let mut raw = Vec::with_capacity(agents.len());
@@ -255,6 +272,7 @@ struct RawAgent {
     dir_exists: bool,
     json: JsonStore,
     db: AgentDb,
+    models_json: Option<ModelsJson>,
 }
 
 /// Agents from config (with their `agentDir`) plus every `<state>/agents/<id>/agent` on disk,
@@ -325,6 +343,7 @@ fn build_agent(
         order: IndexMap::new(),
         last_good: IndexMap::new(),
         usage: IndexMap::new(),
+        models_json: raw.models_json.clone(),
     };
     let own = &raw.json;
     let json_has_credentials = own.has_profiles_file && !own.store.profiles.is_empty();

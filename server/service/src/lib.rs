@@ -13,7 +13,7 @@ pub mod clock;
 mod doctor;
 pub mod error;
 pub mod openclaw_doctor;
-mod overview;
+pub mod overview;
 mod writes;
 
 use std::sync::Arc;

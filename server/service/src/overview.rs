@@ -1,25 +1,30 @@
-//! Turns a [`StateSnapshot`] into the profiles page's data. This is the only place where a secret
-//! meets a view type: it leaves as OpenClaw's mask and nothing else.
+//! Renders the [`analysis`](openclaw_state::analysis) of a [`StateSnapshot`] into the profiles
+//! page's data. Statuses, orders, "next", masks and env sources are the analysis's (the same values
+//! `status --json`, `/metrics` and the doctor render); only wording and layout are decided here.
+//! No secret meets a view type: credentials arrive here as OpenClaw's masks.
 
 use std::collections::BTreeSet;
 
+use openclaw_state::analysis::{AgentAnalysis, EnvHit, ProfileAnalysis, ProviderAnalysis, analyze, analyze_agent};
 use openclaw_state::config::ModelRefs;
-use openclaw_state::env::{EnvSource, EnvValue};
-use openclaw_state::health::{HealthStatus, ProfileHealth, format_remaining, profile_health, provider_rollup};
-use openclaw_state::mask::mask_secret;
-use openclaw_state::order::effective_order;
-use openclaw_state::snapshot::{AgentState, ProfileOrigin, StoredProfile};
-use openclaw_state::status::env_providers;
-use openclaw_state::{Credential, CredentialKind, Problem, StateSnapshot};
-use secrecy::ExposeSecret;
+use openclaw_state::env::EnvSource;
+use openclaw_state::health::{HealthStatus, ProfileHealth, format_remaining};
+use openclaw_state::snapshot::{AgentState, ProfileOrigin};
+use openclaw_state::{CredentialKind, Expires, Problem, StateSnapshot};
 
 use super::clock::format_utc;
 use panel_views::{AgentView, Overview, ProblemView, ProfileView, ProviderView, SourceKind, SourceView, Summary, UnusableView};
 
-pub(super) fn build(snapshot: &StateSnapshot, agent: Option<&str>) -> Overview {
+/// The profiles page for every agent, or only `agent`; one analysis of `snapshot` underneath.
+pub fn build(snapshot: &StateSnapshot, agent: Option<&str>) -> Overview {
     let loc = &snapshot.location;
+    // One analysis per read: of the selected agent only when the page is filtered to one.
+    let analysed: Vec<AgentAnalysis> = match agent {
+        Some(id) => analyze_agent(snapshot, Some(id)).into_iter().collect(),
+        None => analyze(snapshot).agents,
+    };
     let agents: Vec<AgentView> =
-        snapshot.agents.iter().filter(|a| agent.is_none_or(|id| a.id == id)).map(|a| agent_view(snapshot, a)).collect();
+        analysed.iter().filter_map(|a| Some(agent_view(snapshot, snapshot.agent(&a.agent_id)?, a))).collect();
     let mut summary = Summary { agents: agents.len(), ..Summary::default() };
     for p in agents.iter().flat_map(|a| &a.providers).flat_map(|p| &p.profiles) {
         summary.profiles += 1;
@@ -70,82 +75,14 @@ fn problem_view(snapshot: &StateSnapshot, p: &Problem) -> ProblemView {
     }
 }
 
-fn agent_view(snapshot: &StateSnapshot, agent: &AgentState) -> AgentView {
+fn agent_view(snapshot: &StateSnapshot, agent: &AgentState, analysis: &AgentAnalysis) -> AgentView {
     let loc = &snapshot.location;
-    let now = snapshot.now_ms;
-    let models = snapshot.config.as_ref().map(|c| c.model_refs(&agent.id)).unwrap_or_default();
-    // The page leaves out the mirror providers `models status` lists (claude-cli, ...): noise here.
-    let table = env_providers(snapshot.rules, false);
-    let env_hits = page_env_hits(snapshot, &table);
-
-    let mut providers: BTreeSet<&str> = agent.providers();
-    providers.extend(env_hits.iter().map(|(p, _, _)| *p));
-
-    let providers = providers
-        .into_iter()
-        .map(|provider| {
-            let order = effective_order(agent, snapshot.config.as_ref(), provider, snapshot.rules, now);
-            let stored_order = agent.order.get(provider).cloned();
-            let config_order = snapshot.config.as_ref().and_then(|c| c.auth_order().get(provider).cloned());
-            let last_good = agent.last_good.get(provider).cloned();
-            let mine: Vec<&StoredProfile> =
-                agent.profiles.iter().filter(|p| p.credential.provider == provider).collect();
-            let healths: Vec<(CredentialKind, ProfileHealth)> = mine
-                .iter()
-                .map(|p| {
-                    (p.credential.kind, profile_health(&p.credential, agent.usage.get(&p.id), snapshot.rules, now))
-                })
-                .collect();
-            let env = env_hits.iter().find(|(p, _, _)| *p == provider);
-            let next = next_of(order.first(), env.map(|(_, var, _)| *var));
-            let mut rows: Vec<ProfileView> = mine
-                .iter()
-                .zip(&healths)
-                .map(|(p, (_, h))| {
-                    let skipped = order.skipped.iter().find(|(id, _)| *id == p.id).map(|(_, r)| r.describe());
-                    profile_view(
-                        snapshot,
-                        p,
-                        h,
-                        &models,
-                        stored_order.as_deref(),
-                        last_good.as_deref(),
-                        next.as_deref(),
-                        skipped,
-                    )
-                })
-                .collect();
-            if let Some((_, var, value)) = env {
-                rows.push(env_view(snapshot, var, value, next.as_deref()));
-            }
-            // Try order first (as OpenClaw would), then the rest by id.
-            rows.sort_by_key(|r| {
-                let pos = order.ids.iter().position(|id| *id == r.id).unwrap_or(usize::MAX);
-                (
-                    pos,
-                    r.source.kind == SourceKind::Env
-                        || r.source.kind == SourceKind::DotEnv
-                        || r.source.kind == SourceKind::ConfigEnv,
-                    r.id.clone(),
-                )
-            });
-            let status = if healths.is_empty() {
-                if env.is_some() { HealthStatus::Static } else { HealthStatus::Missing }
-            } else {
-                provider_rollup(healths.iter().map(|(k, h)| (*k, h)))
-            };
-            ProviderView {
-                provider: provider.to_owned(),
-                status,
-                stored_order,
-                config_order,
-                order_source: order.source.describe().to_owned(),
-                effective_order: order.ids.clone(),
-                next,
-                last_good,
-                profiles: rows,
-            }
-        })
+    let providers = analysis
+        .providers
+        .values()
+        // The page leaves out the mirror providers `models status` lists (claude-cli, ...): noise here.
+        .filter(|p| !p.profile_ids.is_empty() || !p.legacy_ids.is_empty() || (p.env.is_some() && !p.status_mirror))
+        .map(|p| provider_view(snapshot, agent, analysis, p))
         .collect();
 
     AgentView {
@@ -162,67 +99,91 @@ fn agent_view(snapshot: &StateSnapshot, agent: &AgentState) -> AgentView {
     }
 }
 
-/// OpenClaw's label for the secret part: mask, `ref(env:VAR)`, or `missing`.
-fn masked(cred: &Credential) -> String {
-    if let Some(r) = &cred.secret_ref
-        && !cred.has_secret()
-    {
-        return format!("ref({})", r.label());
+fn provider_view(
+    snapshot: &StateSnapshot,
+    agent: &AgentState,
+    analysis: &AgentAnalysis,
+    p: &ProviderAnalysis,
+) -> ProviderView {
+    let provider = p.provider.as_str();
+    let order = &p.order;
+    let stored_order = agent.order.get(provider).cloned();
+    let config_order = snapshot.config.as_ref().and_then(|c| c.auth_order().get(provider).cloned());
+    let last_good = agent.last_good.get(provider).cloned();
+    let next = p.next.as_ref().map(|n| n.label());
+    let mut rows: Vec<ProfileView> = p
+        .profile_ids
+        .iter()
+        .chain(&p.legacy_ids)
+        .filter_map(|id| analysis.profile(id))
+        .map(|q| {
+            let skipped = order.skipped.iter().find(|(id, _)| *id == q.id).map(|(_, r)| r.describe());
+            profile_view(
+                snapshot,
+                q,
+                agent.profile(&q.id).map(|s| &s.credential.expires),
+                &analysis.config_models,
+                stored_order.as_deref(),
+                last_good.as_deref(),
+                next.as_deref(),
+                skipped,
+            )
+        })
+        .collect();
+    if let Some(hit) = p.env.as_ref().filter(|_| !p.status_mirror) {
+        rows.push(env_view(snapshot, hit, next.as_deref()));
     }
-    match &cred.secret {
-        Some(s) => mask_secret(s.expose_secret()),
-        None if cred.kind == CredentialKind::OAuth && cred.has_refresh() => "refresh token only".to_owned(),
-        None => "missing".to_owned(),
+    // Try order first (as OpenClaw would), then the rest by id.
+    rows.sort_by_key(|r| {
+        let pos = order.ids.iter().position(|id| *id == r.id).unwrap_or(usize::MAX);
+        (
+            pos,
+            r.source.kind == SourceKind::Env
+                || r.source.kind == SourceKind::DotEnv
+                || r.source.kind == SourceKind::ConfigEnv,
+            r.id.clone(),
+        )
+    });
+    ProviderView {
+        provider: provider.to_owned(),
+        status: p.worst_profile_status,
+        openclaw_status: p.rollup,
+        stored_order,
+        config_order,
+        order_source: order.source.describe().to_owned(),
+        effective_order: order.ids.clone(),
+        next,
+        last_good,
+        profiles: rows,
     }
 }
 
-fn expiry_text(h: &ProfileHealth, cred: &Credential) -> String {
-    match (h.remaining_ms, &cred.expires) {
+fn expiry_text(h: &ProfileHealth, kind: CredentialKind, expires: Option<&Expires>) -> String {
+    match (h.remaining_ms, expires) {
         (Some(ms), _) if ms > 0 => format!("expires in {}", format_remaining(ms)),
         (Some(ms), _) => format!("expired {} ago", format_remaining(-ms)),
-        (None, openclaw_state::Expires::Invalid(_)) => "invalid expires value".to_owned(),
-        (None, _) if cred.kind == CredentialKind::OAuth => "no expiry recorded".to_owned(),
+        (None, Some(Expires::Invalid(_))) => "invalid expires value".to_owned(),
+        (None, _) if kind == CredentialKind::OAuth => "no expiry recorded".to_owned(),
         (None, _) => "never expires".to_owned(),
     }
 }
 
-/// The env credentials the page shows: (provider, variable, value).
-fn page_env_hits<'a>(
-    snapshot: &'a StateSnapshot,
-    table: &'a [(&'a str, &'a [&'a str])],
-) -> Vec<(&'a str, &'a str, &'a EnvValue)> {
-    table
-        .iter()
-        .filter_map(|(provider, vars)| snapshot.env.for_provider(vars).map(|(var, value)| (*provider, var, value)))
-        .collect()
-}
-
-/// What OpenClaw tries first: the effective order's first profile, else the env variable.
-fn next_of(first: Option<&str>, env_var: Option<&str>) -> Option<String> {
-    first.map(str::to_owned).or_else(|| env_var.map(|var| format!("env: {var}")))
-}
-
 /// For the line the page shows after a write: what OpenClaw now tries first for `provider` of
-/// agent `agent_id`, and the pin command of profile `id`. The same values as that provider's row,
-/// without building the whole page.
+/// agent `agent_id`, and the pin command of profile `id`. The same values as that provider's row
+/// (one agent's analysis), without building the whole page.
 pub(super) fn next_and_pin(
     snapshot: &StateSnapshot,
     agent_id: &str,
     provider: &str,
     id: Option<&str>,
 ) -> (Option<String>, Option<String>) {
-    let Some(agent) = snapshot.agent(agent_id) else { return (None, None) };
-    let table = env_providers(snapshot.rules, false);
-    let env = page_env_hits(snapshot, &table).into_iter().find(|(p, _, _)| *p == provider);
-    if env.is_none() && !agent.providers().contains(provider) {
-        return (None, None);
-    }
-    let order = effective_order(agent, snapshot.config.as_ref(), provider, snapshot.rules, snapshot.now_ms);
-    let next = next_of(order.first(), env.map(|(_, var, _)| var));
-    let models = snapshot.config.as_ref().map(|c| c.model_refs(&agent.id)).unwrap_or_default();
+    let Some(analysis) = analyze_agent(snapshot, Some(agent_id)) else { return (None, None) };
+    let Some(p) = analysis.providers.get(provider) else { return (None, None) };
+    let next = p.next.as_ref().map(|n| n.label());
     let pin = id
-        .and_then(|id| agent.profiles.iter().find(|p| p.id == id && p.credential.provider == provider))
-        .map(|p| pin_command(&models, &p.credential.provider, &p.id));
+        .and_then(|id| analysis.profile(id))
+        .filter(|q| q.provider == provider)
+        .map(|q| pin_command(&analysis.config_models, provider, &q.id));
     (next, pin)
 }
 
@@ -236,8 +197,8 @@ fn pin_command(models: &ModelRefs, provider: &str, id: &str) -> String {
 #[allow(clippy::too_many_arguments)]
 fn profile_view(
     snapshot: &StateSnapshot,
-    p: &StoredProfile,
-    h: &ProfileHealth,
+    p: &ProfileAnalysis,
+    expires: Option<&Expires>,
     models: &ModelRefs,
     stored_order: Option<&[String]>,
     last_good: Option<&str>,
@@ -245,6 +206,7 @@ fn profile_view(
     skipped: Option<String>,
 ) -> ProfileView {
     let loc = &snapshot.location;
+    let h = &p.health;
     let source = match &p.origin {
         ProfileOrigin::Agent(path) => {
             SourceView { kind: SourceKind::Store, label: "store".into(), path: Some(loc.display(path)) }
@@ -265,13 +227,13 @@ fn profile_view(
     };
     ProfileView {
         id: p.id.clone(),
-        kind: p.credential.kind,
-        masked: masked(&p.credential),
+        kind: p.kind,
+        masked: p.mask.clone(),
         source,
         status: h.status,
         reason: h.reason,
         expires_at: h.expires_at.map(format_utc),
-        expiry_text: expiry_text(h, &p.credential),
+        expiry_text: expiry_text(h, p.kind, expires),
         unusable: h.unusable.as_ref().map(|u| UnusableView {
             kind: u.kind,
             reason: u.reason.clone(),
@@ -282,17 +244,18 @@ fn profile_view(
         order_position: stored_order.and_then(|o| o.iter().position(|id| *id == p.id)).map(|i| i + 1),
         is_last_good: last_good == Some(p.id.as_str()),
         is_next: next == Some(p.id.as_str()),
-        display: p.credential.display_suffix().map(str::to_owned),
-        pin_command: Some(pin_command(models, &p.credential.provider, &p.id)),
+        display: p.display.clone(),
+        pin_command: Some(pin_command(models, &p.provider, &p.id)),
         skipped_because: skipped,
         in_config: snapshot.config.as_ref().is_some_and(|c| c.auth_profiles().contains_key(&p.id)),
     }
 }
 
-fn env_view(snapshot: &StateSnapshot, var: &str, value: &EnvValue, next: Option<&str>) -> ProfileView {
+fn env_view(snapshot: &StateSnapshot, hit: &EnvHit, next: Option<&str>) -> ProfileView {
     let loc = &snapshot.location;
+    let var = hit.var.as_str();
     let id = format!("env: {var}");
-    let (source_kind, label, path) = match &value.source {
+    let (source_kind, label, path) = match &hit.source {
         EnvSource::Process => (SourceKind::Env, format!("env: {var}"), None),
         EnvSource::DotEnv(path) => (SourceKind::DotEnv, format!(".env: {var}"), Some(loc.display(path))),
         EnvSource::Config(path) => (SourceKind::ConfigEnv, format!("config env: {var}"), Some(loc.display(path))),
@@ -300,8 +263,8 @@ fn env_view(snapshot: &StateSnapshot, var: &str, value: &EnvValue, next: Option<
     ProfileView {
         is_next: next == Some(id.as_str()),
         id,
-        kind: if var.contains("OAUTH_TOKEN") { CredentialKind::Token } else { CredentialKind::ApiKey },
-        masked: mask_secret(value.value.expose_secret()),
+        kind: if hit.is_oauth() { CredentialKind::Token } else { CredentialKind::ApiKey },
+        masked: hit.mask.clone(),
         source: SourceView { kind: source_kind, label, path },
         status: HealthStatus::Static,
         reason: None,

@@ -52,6 +52,7 @@ pub(super) fn ProviderRows(provider: ProviderView, scope: RowScope) -> impl Into
     let ProviderView {
         provider,
         status,
+        openclaw_status,
         stored_order,
         config_order,
         order_source,
@@ -72,6 +73,11 @@ pub(super) fn ProviderRows(provider: ProviderView, scope: RowScope) -> impl Into
                     <span class="provider-name">{provider.clone()}</span>
                     " "
                     <StatusBadge status />
+                    {openclaw_status.filter(|o| *o != status).map(|o| view! {
+                        <span class="openclaw-status" title="OpenClaw's own roll-up, over the profiles it would use">
+                            " OpenClaw says: " {o.as_str()}
+                        </span>
+                    })}
                     <span class="provider-facts">
                         <span class="next">
                             "Next: "

@@ -3,6 +3,7 @@
 //! with no credential, and providers with both an environment key and stored profiles.
 
 use super::{Finding, FindingDraft, config_key, shown};
+use crate::analysis::{AgentAnalysis, Analysis, ModelRole};
 use crate::credential::CredentialKind;
 use crate::problem::Severity;
 use crate::snapshot::{ProfileOrigin, StateSnapshot, StoredProfile};
@@ -14,7 +15,7 @@ fn holder<'a>(snapshot: &'a StateSnapshot, id: &str) -> Option<(&'a str, &'a Sto
     agents.into_iter().find_map(|a| a.profile(id).map(|p| (a.id.as_str(), p)))
 }
 
-pub(super) fn run(snapshot: &StateSnapshot, out: &mut Vec<Finding>) {
+pub(super) fn run(snapshot: &StateSnapshot, analysis: &Analysis, out: &mut Vec<Finding>) {
     if let Some(config) = snapshot.config.as_ref() {
         let profiles = config.auth_profiles();
         for (id, entry) in &profiles {
@@ -71,33 +72,78 @@ pub(super) fn run(snapshot: &StateSnapshot, out: &mut Vec<Finding>) {
         }
         not_in_config(snapshot, &profiles, out);
     }
-    for agent in &snapshot.agents {
-        let Ok(status) = crate::status::build_status(snapshot, Some(&agent.id)) else { continue };
-        for provider in &status.auth.missing_providers_in_use {
-            out.push(
-                FindingDraft {
-                    check: "model-provider-without-credential",
-                    agent: Some(&agent.id),
-                    provider: Some(provider),
-                    profile_id: None,
-                    subject: None,
-                }
-                .finish(
-                    format!(
-                        "agent {} uses a {provider} model, but there is no {provider} credential in its stores or \
-                         the environment; requests fail with \"No API key found\"",
-                        agent.id
-                    ),
-                    config_key(snapshot, "agents (models)"),
-                    format!(
-                        "Add a {provider} credential (Add a credential, or a key in .env), or take the {provider} \
-                         model out of the agent's model list."
-                    ),
-                    None,
-                ),
-            );
-        }
+    for agent in &analysis.agents {
+        models_without_credential(snapshot, agent, out);
         env_and_store(snapshot, agent, out);
+    }
+}
+
+/// A provider a configured model uses that has no credential OpenClaw can use. With none at all
+/// anywhere, the default model's provider is an error (every request fails) and one only a
+/// fallback, image or utility model uses is a warning (a failover to it fails). A provider whose
+/// credentials exist but that `--check` counts as missing (all unusable) is an error, as before.
+fn models_without_credential(snapshot: &StateSnapshot, agent: &AgentAnalysis, out: &mut Vec<Finding>) {
+    let mut providers: Vec<&str> = Vec::new();
+    for m in &agent.models_in_use {
+        if !providers.contains(&m.provider.as_str()) {
+            providers.push(&m.provider);
+        }
+    }
+    for extra in &agent.check.missing {
+        if !providers.contains(&extra.as_str()) {
+            providers.push(extra);
+        }
+    }
+    for provider in providers {
+        let roles: Vec<ModelRole> = {
+            let mut r: Vec<ModelRole> =
+                agent.models_in_use.iter().filter(|m| m.provider == provider).map(|m| m.role).collect();
+            r.dedup();
+            r
+        };
+        let used_as = roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ");
+        let draft = FindingDraft {
+            check: "model-provider-without-credential",
+            agent: Some(&agent.agent_id),
+            provider: Some(provider),
+            profile_id: None,
+            subject: None,
+        };
+        let hint = format!(
+            "Add a {provider} credential (Add a credential, or a key in .env), or take the {provider} model out of \
+             the agent's model list."
+        );
+        let path = config_key(snapshot, "agents (models)");
+        if !agent.has_any_credential(provider) {
+            let is_default = roles.contains(&ModelRole::Default) || roles.is_empty();
+            let (severity, consequence) = if is_default {
+                (Severity::Error, "requests fail with \"No API key found\"")
+            } else {
+                (Severity::Warning, "a failover to it fails")
+            };
+            out.push(draft.finish_as(
+                severity,
+                format!(
+                    "agent {} uses a {provider} model ({used_as}), but there is no {provider} credential in its \
+                     stores or the environment; {consequence}",
+                    agent.agent_id
+                ),
+                path,
+                hint,
+                None,
+            ));
+        } else if agent.check.missing.iter().any(|m| m == provider) {
+            out.push(draft.finish(
+                format!(
+                    "agent {} uses a {provider} model ({used_as}), but none of its {provider} credentials is usable \
+                     now; OpenClaw's --check counts it as missing",
+                    agent.agent_id
+                ),
+                path,
+                hint,
+                None,
+            ));
+        }
     }
 }
 
@@ -170,17 +216,19 @@ fn not_in_config(
 
 /// A provider with stored profiles and an environment key: the profiles win, the key is the
 /// fallback. Worth knowing when a rotated key "does nothing".
-fn env_and_store(snapshot: &StateSnapshot, agent: &crate::snapshot::AgentState, out: &mut Vec<Finding>) {
-    for (provider, vars) in crate::status::env_providers(snapshot.rules, false) {
-        let Some((var, value)) = snapshot.env.for_provider(vars) else { continue };
-        let stored = agent.profiles.iter().filter(|p| p.credential.provider == provider).count();
+fn env_and_store(snapshot: &StateSnapshot, agent: &AgentAnalysis, out: &mut Vec<Finding>) {
+    for (provider, p) in &agent.providers {
+        // Mirrors are `models status` listings of another provider's variable, not a second key.
+        let Some(hit) = p.env.as_ref().filter(|_| !p.status_mirror) else { continue };
+        let var = hit.var.as_str();
+        let stored = p.profile_ids.len() + p.legacy_ids.len();
         if stored == 0 {
             continue;
         }
         out.push(
             FindingDraft {
                 check: "env-and-store",
-                agent: Some(&agent.id),
+                agent: Some(&agent.agent_id),
                 provider: Some(provider),
                 profile_id: None,
                 subject: Some(var.to_owned()),
@@ -189,10 +237,10 @@ fn env_and_store(snapshot: &StateSnapshot, agent: &crate::snapshot::AgentState, 
                 format!(
                     "{provider} has {stored} stored profile(s) for agent {} and {var} in {}: the stored profiles win; \
                      {var} is used only when none of them is usable",
-                    agent.id,
-                    value.source.label()
+                    agent.agent_id,
+                    hit.source.label()
                 ),
-                match &value.source {
+                match &hit.source {
                     crate::env::EnvSource::DotEnv(path) | crate::env::EnvSource::Config(path) => shown(snapshot, path),
                     crate::env::EnvSource::Process => "the gateway's environment".to_owned(),
                 },

@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use secrecy::ExposeSecret;
 
 use super::{Finding, FindingDraft, Fix, shown};
+use crate::analysis::Analysis;
 use crate::credential::CredentialKind;
-use crate::health::{HealthStatus, ReasonCode, UnusableKind, format_remaining, profile_health};
+use crate::health::{HealthStatus, ReasonCode, UnusableKind, format_remaining};
 use crate::snapshot::{ProfileOrigin, StateSnapshot, StoredProfile};
 use crate::write::normalize::{ANTHROPIC_API_KEY_PREFIX, ANTHROPIC_SETUP_TOKEN_PREFIX, SecretKind};
 
@@ -29,9 +30,9 @@ fn owned_profiles(snapshot: &StateSnapshot) -> Vec<(&str, &StoredProfile)> {
     out
 }
 
-pub(super) fn run(snapshot: &StateSnapshot, out: &mut Vec<Finding>) {
-    let now = snapshot.now_ms;
+pub(super) fn run(snapshot: &StateSnapshot, analysis: &Analysis, out: &mut Vec<Finding>) {
     for (agent, p) in owned_profiles(snapshot) {
+        let Some(health) = analysis.agent(agent).and_then(|a| a.profile(&p.id)).map(|a| &a.health) else { continue };
         let draft = |check| FindingDraft {
             check,
             agent: Some(agent),
@@ -40,7 +41,6 @@ pub(super) fn run(snapshot: &StateSnapshot, out: &mut Vec<Finding>) {
             subject: None,
         };
         let path = shown(snapshot, p.origin.path());
-        let health = profile_health(&p.credential, None, snapshot.rules, now);
         let renew = renew_hint(&p.credential.provider, p.credential.kind, &p.id);
         match (health.status, health.reason) {
             (_, Some(ReasonCode::InvalidExpires)) => out.push(

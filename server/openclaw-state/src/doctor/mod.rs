@@ -3,8 +3,9 @@
 //! an id, a severity, the file or config path, what to do, and — where the panel can do it — a
 //! [`Fix`] that [`fix::apply`] carries out through the write engine.
 //!
-//! Checks only read. The snapshot is the one the profiles page uses, so the doctor and the page
-//! never disagree about what OpenClaw sees.
+//! Checks only read. What OpenClaw sees (health, roll-ups, models in use, the `--check` outcome)
+//! comes from the [`crate::analysis`] of the snapshot the profiles page uses, so the doctor, the
+//! page and `status --json` never disagree about it.
 
 mod checks_config;
 mod checks_credentials;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::analysis::Analysis;
 use crate::problem::Severity;
 use crate::snapshot::StateSnapshot;
 
@@ -57,7 +59,8 @@ pub const CHECKS: &[CheckInfo] = &[
     check(
         "model-provider-without-credential",
         Severity::Error,
-        "a provider of a configured model with no credential anywhere",
+        "a provider of a configured model with no (usable) credential anywhere: an error for the default model, \
+         a warning when only a fallback, image or utility model uses it",
     ),
     check("env-and-store", Severity::Info, "a provider with both an environment key and stored profiles"),
     check("dotenv-unparsable", Severity::Warning, "a line of <state>/.env that does not parse"),
@@ -221,10 +224,16 @@ pub struct DoctorReport {
 
 /// Runs every check on `snapshot` (and the files under its state dir).
 pub fn run(snapshot: &StateSnapshot) -> DoctorReport {
+    run_with(snapshot, &crate::analysis::analyze(snapshot))
+}
+
+/// Runs every check on `snapshot` with its [`Analysis`] (computed once by the caller, so the
+/// doctor reads the same roll-ups, orders and check outcome as every other renderer).
+pub fn run_with(snapshot: &StateSnapshot, analysis: &Analysis) -> DoctorReport {
     let mut findings = Vec::new();
-    checks_credentials::run(snapshot, &mut findings);
+    checks_credentials::run(snapshot, analysis, &mut findings);
     checks_order::run(snapshot, &mut findings);
-    checks_config::run(snapshot, &mut findings);
+    checks_config::run(snapshot, analysis, &mut findings);
     checks_files::run(snapshot, &mut findings);
     let rank = |id: &str| CHECKS.iter().position(|c| c.id == id).unwrap_or(usize::MAX);
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(rank(a.check).cmp(&rank(b.check))));

@@ -326,6 +326,33 @@ fn a_configured_model_with_no_credential() {
 }
 
 #[test]
+fn a_provider_only_a_fallback_image_or_utility_model_uses_with_no_credential_is_a_warning() {
+    // Era C (2026.9 rules): `--check` does not name such a provider; the doctor must.
+    let base = Base::new("era-c-9.6");
+    assert!(base.findings("model-provider-without-credential").is_empty());
+    base.edit_config(|c| {
+        c["agents"]["defaults"]["model"]["fallbacks"] = json!(["xai/grok-4"]);
+        c["agents"]["defaults"]["imageModel"] = json!({"primary": "fal/flux", "fallbacks": []});
+        c["agents"]["defaults"]["utilityModel"] = json!("cerebras/llama");
+    });
+    let f = base.findings("model-provider-without-credential");
+    let by_provider =
+        |p: &str| f.iter().find(|f| f.provider.as_deref() == Some(p)).unwrap_or_else(|| panic!("{p}: {f:#?}"));
+    for (provider, role) in [("xai", "fallback model"), ("fal", "image model"), ("cerebras", "utility model")] {
+        let finding = by_provider(provider);
+        assert_eq!(finding.severity, Severity::Warning, "{finding:#?}");
+        assert!(finding.message.contains("a failover to it fails"), "{}", finding.message);
+        assert!(finding.message.contains(role), "{}", finding.message);
+    }
+    // The same provider as the default model is an error.
+    base.edit_config(|c| c["agents"]["defaults"]["model"]["primary"] = json!("xai/grok-4"));
+    let f = base.findings("model-provider-without-credential");
+    let xai: Vec<_> = f.iter().filter(|f| f.provider.as_deref() == Some("xai")).collect();
+    assert!(!xai.is_empty() && xai.iter().all(|f| f.severity == Severity::Error), "{xai:#?}");
+    assert!(xai[0].message.contains("No API key found"), "{}", xai[0].message);
+}
+
+#[test]
 fn a_provider_in_env_and_in_the_store() {
     let base = Base::new("era-a-3.31");
     assert!(base.findings("env-and-store").is_empty());

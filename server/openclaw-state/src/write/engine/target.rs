@@ -138,5 +138,6 @@ fn new_agent(location: &StateLocation, agent_id: &str) -> AgentState {
         order: Default::default(),
         last_good: Default::default(),
         usage: Default::default(),
+        models_json: None,
     }
 }
