@@ -8,13 +8,13 @@
 use std::net::SocketAddr;
 use std::time::Instant;
 
-use panel_service::{PanelConfig, PanelService};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use openclaw_state::StateLocation;
 use panel_server::auth::{AuthService, AuthSettings};
 use panel_server::http;
+use panel_service::{PanelConfig, PanelService};
 use secrecy::SecretString;
 use serde_json::json;
 use tower::ServiceExt;

@@ -9,8 +9,8 @@ use openclaw_state::write::engine::{Revision, WriteError, WriteReport, Writer};
 use openclaw_state::write::normalize::SecretKind;
 use secrecy::SecretString;
 
-use panel_service::audit::{AuditAction, AuditLog, AuditTarget, entry_for_write};
 use crate::cli::{AuthCommand, EnvCommand, KeyDestination, OrderCommand, WriteArgs};
+use panel_service::audit::{AuditAction, AuditLog, AuditTarget, entry_for_write};
 
 fn read_secret(prompt: &str) -> Result<SecretString, String> {
     if std::io::stdin().is_terminal() {
@@ -78,7 +78,12 @@ fn user_from_passwd() -> Option<String> {
 }
 
 /// Prints the result, writes the audit line, returns the exit code.
-fn finish(args: &WriteArgs, action: AuditAction, target: AuditTarget, result: Result<WriteReport, WriteError>) -> ExitCode {
+fn finish(
+    args: &WriteArgs,
+    action: AuditAction,
+    target: AuditTarget,
+    result: Result<WriteReport, WriteError>,
+) -> ExitCode {
     let log = AuditLog::in_dir(&args.data.resolve());
     let code = match &result {
         Ok(report) => {
@@ -139,7 +144,12 @@ pub fn run_auth(command: AuthCommand) -> ExitCode {
                 a.strict,
                 a.write.base().as_ref(),
             );
-            finish(&a.write, AuditAction::PasteToken, AuditTarget::new(a.agent.clone().unwrap_or_default(), Some(a.provider.clone()), None), result)
+            finish(
+                &a.write,
+                AuditAction::PasteToken,
+                AuditTarget::new(a.agent.clone().unwrap_or_default(), Some(a.provider.clone()), None),
+                result,
+            )
         }
         AuthCommand::PasteApiKey(a) => {
             let secret = match read_secret(&format!("Paste API key for {}: ", a.provider)) {
@@ -160,7 +170,12 @@ pub fn run_auth(command: AuthCommand) -> ExitCode {
                 ),
                 KeyDestination::Env => w.paste_api_key_to_env(&a.provider, &secret, a.strict, a.write.base().as_ref()),
             };
-            finish(&a.write, AuditAction::PasteApiKey, AuditTarget::new(a.agent.clone().unwrap_or_default(), Some(a.provider.clone()), None), result)
+            finish(
+                &a.write,
+                AuditAction::PasteApiKey,
+                AuditTarget::new(a.agent.clone().unwrap_or_default(), Some(a.provider.clone()), None),
+                result,
+            )
         }
         AuthCommand::Order(o) => match o.command {
             OrderCommand::Get { provider, agent, write } => match writer(&write).order_get(agent.as_deref(), &provider)
@@ -182,21 +197,40 @@ pub fn run_auth(command: AuthCommand) -> ExitCode {
             },
             OrderCommand::Set { provider, agent, ids, write } => {
                 let result = writer(&write).order_set(agent.as_deref(), &provider, &ids, write.base().as_ref());
-                finish(&write, AuditAction::OrderSet, AuditTarget::new(agent.unwrap_or_default(), Some(provider), None), result)
+                finish(
+                    &write,
+                    AuditAction::OrderSet,
+                    AuditTarget::new(agent.unwrap_or_default(), Some(provider), None),
+                    result,
+                )
             }
             OrderCommand::Clear { provider, agent, write } => {
                 let result = writer(&write).order_clear(agent.as_deref(), &provider, write.base().as_ref());
-                finish(&write, AuditAction::OrderClear, AuditTarget::new(agent.unwrap_or_default(), Some(provider), None), result)
+                finish(
+                    &write,
+                    AuditAction::OrderClear,
+                    AuditTarget::new(agent.unwrap_or_default(), Some(provider), None),
+                    result,
+                )
             }
         },
         AuthCommand::Remove(p) => {
             let result = writer(&p.write).remove(p.agent.as_deref(), &p.profile_id, p.write.base().as_ref());
-            finish(&p.write, AuditAction::Remove, AuditTarget::new(p.agent.unwrap_or_default(), None, Some(p.profile_id)), result)
+            finish(
+                &p.write,
+                AuditAction::Remove,
+                AuditTarget::new(p.agent.unwrap_or_default(), None, Some(p.profile_id)),
+                result,
+            )
         }
         AuthCommand::ClearCooldown(p) => {
-            let result =
-                writer(&p.write).clear_cooldown(p.agent.as_deref(), &p.profile_id, p.write.base().as_ref());
-            finish(&p.write, AuditAction::ClearCooldown, AuditTarget::new(p.agent.unwrap_or_default(), None, Some(p.profile_id)), result)
+            let result = writer(&p.write).clear_cooldown(p.agent.as_deref(), &p.profile_id, p.write.base().as_ref());
+            finish(
+                &p.write,
+                AuditAction::ClearCooldown,
+                AuditTarget::new(p.agent.unwrap_or_default(), None, Some(p.profile_id)),
+                result,
+            )
         }
     }
 }

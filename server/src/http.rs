@@ -22,7 +22,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use panel_service::PanelService;
 use app::session::SiteInfo;
 use app::{App, shell};
 use axum::Router;
@@ -34,6 +33,7 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{AxumRouteListing, generate_route_list};
 use leptos_router::SsrMode;
+use panel_service::PanelService;
 use secrecy::SecretString;
 use tower_http::classify::ServerErrorsFailureClass;
 use tower_http::trace::TraceLayer;

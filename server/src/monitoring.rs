@@ -10,7 +10,6 @@
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
-use panel_service::PanelService;
 use axum::Router;
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -20,6 +19,7 @@ use axum::routing::{any, get};
 use openclaw_state::StateSnapshot;
 use openclaw_state::analysis::{Analysis, analyze};
 use openclaw_state::status::build_status;
+use panel_service::PanelService;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;

@@ -4,9 +4,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use panel_service::{PanelConfig, PanelService};
 use openclaw_state::StateLocation;
 use openclaw_state::paths::PathEnv;
+use panel_service::{PanelConfig, PanelService};
 
 use crate::cli::{ServeArgs, StateArgs};
 

@@ -68,7 +68,10 @@ async fn a_fix_is_found_again_applied_audited_and_gone() {
         history.iter().any(|e| e.action.as_str() == "doctor-fix" && e.ok && e.changes[0].starts_with("chmod 600")),
         "{history:?}"
     );
-    assert!(history.iter().any(|e| e.action.as_str() == "doctor-fix" && !e.ok), "the refused attempts are recorded too");
+    assert!(
+        history.iter().any(|e| e.action.as_str() == "doctor-fix" && !e.ok),
+        "the refused attempts are recorded too"
+    );
 }
 
 #[tokio::test]

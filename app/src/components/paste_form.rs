@@ -10,8 +10,6 @@ use crate::components::BoundInput;
 use crate::page_state::{About, PageState, PastePrefill, Write};
 use crate::views::{HintCode, HintItem, PasteKind, PasteOutcome, PasteRequest};
 
-/// The hint that has a one-click fix: store the setup token as a token.
-
 /// Hints the server wants confirmed, for the id and masked value it would save.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct ToConfirm {

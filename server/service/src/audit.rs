@@ -32,9 +32,8 @@ impl AuditTarget {
     /// A target; the provider is taken from the profile id when not given, so History's provider
     /// filter finds a removal or a cleared cooldown whoever made it.
     pub fn new(agent: impl Into<String>, provider: Option<String>, profile_id: Option<String>) -> Self {
-        let provider = provider.or_else(|| {
-            profile_id.as_deref().and_then(openclaw_state::ids::profile_provider).map(str::to_owned)
-        });
+        let provider = provider
+            .or_else(|| profile_id.as_deref().and_then(openclaw_state::ids::profile_provider).map(str::to_owned));
         Self { agent: agent.into(), provider, profile_id }
     }
 }

@@ -97,7 +97,9 @@ impl PanelService {
                         );
                         AuditEntry::new(&actor, AuditAction::DoctorFix, target, Ok(changes))
                     }
-                    Err(e) => AuditEntry::new(&actor, AuditAction::DoctorFix, AuditTarget::default(), Err(e.to_string())),
+                    Err(e) => {
+                        AuditEntry::new(&actor, AuditAction::DoctorFix, AuditTarget::default(), Err(e.to_string()))
+                    }
                 };
                 if let Err(e) = AuditLog::in_dir(dir).append(&entry) {
                     tracing::error!(error = %e, "cannot write the audit log");

@@ -13,7 +13,9 @@ use openclaw_state::snapshot::{AgentState, ProfileOrigin};
 use openclaw_state::{CredentialKind, Expires, Problem, StateSnapshot};
 
 use super::clock::format_utc;
-use panel_views::{AgentView, Overview, ProblemView, ProfileView, ProviderView, SourceKind, SourceView, Summary, UnusableView};
+use panel_views::{
+    AgentView, Overview, ProblemView, ProfileView, ProviderView, SourceKind, SourceView, Summary, UnusableView,
+};
 
 /// The profiles page for every agent, or only `agent`; one analysis of `snapshot` underneath.
 pub fn build(snapshot: &StateSnapshot, agent: Option<&str>) -> Overview {

@@ -10,8 +10,9 @@ use secrecy::{ExposeSecret, SecretString};
 use super::PanelService;
 use super::audit::{AuditAction, AuditLog, AuditTarget, entry_for_write};
 use crate::error::ServiceError;
-use panel_views::{OrderChange, RemovePreview as RemovePreviewView, 
-    EnvFileView, EnvKeyView, HintItem, HistoryEntry, PasteKind, PasteOutcome, PasteRequest, WriteOutcome,
+use panel_views::{
+    EnvFileView, EnvKeyView, HintItem, HistoryEntry, OrderChange, PasteKind, PasteOutcome, PasteRequest,
+    RemovePreview as RemovePreviewView, WriteOutcome,
 };
 
 fn outcome(report: WriteReport, provider: Option<String>) -> WriteOutcome {
@@ -150,9 +151,8 @@ impl PanelService {
             PasteKind::ApiKey | PasteKind::ApiKeyToEnv => SecretKind::ApiKey,
         };
         let expiry = match kind {
-            SecretKind::Token => {
-                Expiry::parse(expires_in.as_deref(), super::now_ms()).map_err(|e| ServiceError::Refused(e.to_string()))?
-            }
+            SecretKind::Token => Expiry::parse(expires_in.as_deref(), super::now_ms())
+                .map_err(|e| ServiceError::Refused(e.to_string()))?,
             SecretKind::ApiKey => None,
         };
         let action = match paste_kind {
@@ -288,8 +288,10 @@ impl PanelService {
         base_version: Option<String>,
     ) -> Result<WriteOutcome, ServiceError> {
         let value = SecretString::from(value);
-        self.write(actor, AuditAction::EnvSet, String::new(), None, move |w| w.env_set(&key, &value, base(base_version).as_ref()))
-            .await
+        self.write(actor, AuditAction::EnvSet, String::new(), None, move |w| {
+            w.env_set(&key, &value, base(base_version).as_ref())
+        })
+        .await
     }
 
     #[tracing::instrument(skip_all, fields(action = "env-unset", key = %key))]
@@ -299,8 +301,10 @@ impl PanelService {
         key: String,
         base_version: Option<String>,
     ) -> Result<WriteOutcome, ServiceError> {
-        self.write(actor, AuditAction::EnvUnset, String::new(), None, move |w| w.env_unset(&key, base(base_version).as_ref()))
-            .await
+        self.write(actor, AuditAction::EnvUnset, String::new(), None, move |w| {
+            w.env_unset(&key, base(base_version).as_ref())
+        })
+        .await
     }
 
     /// The keys of `<state>/.env` with masked values.

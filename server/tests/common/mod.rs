@@ -8,7 +8,6 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use panel_service::{PanelConfig, PanelService, now_ms};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode, header};
@@ -16,6 +15,7 @@ use http_body_util::BodyExt;
 use openclaw_state::StateLocation;
 use panel_server::auth::{AuthService, AuthSettings};
 use panel_server::{demo, http};
+use panel_service::{PanelConfig, PanelService, now_ms};
 use secrecy::SecretString;
 use tower::ServiceExt;
 
