@@ -33,5 +33,5 @@ async fn the_preview_names_what_a_removal_deletes_and_the_removal_can_follow_it(
     let gone = panel.call_json("remove-preview", json!({"agent": "work", "profile_id": "anthropic:work"})).await;
     assert!(gone.status.is_client_error() || gone.status.is_server_error(), "{}", gone.body);
     let error: app::error::AppError = serde_json::from_str(&gone.body).unwrap();
-    assert!(error.to_string().contains("no stored profile"), "{error}");
+    assert!(error.to_string().contains("no profile \"anthropic:work\""), "{error}");
 }
