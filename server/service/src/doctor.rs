@@ -63,15 +63,14 @@ impl PanelService {
     /// The native doctor now, and where OpenClaw's doctor stands.
     pub async fn doctor(&self) -> Result<DoctorView, ServiceError> {
         let this = self.clone();
-        let native = tokio::task::spawn_blocking(move || {
+        let native = crate::error::blocking("native doctor task failed", move || {
             let started = std::time::Instant::now();
             let snapshot = this.snapshot_blocking();
             let report = openclaw_state::doctor::run(&snapshot);
             let took = started.elapsed().as_micros() as u64;
             native_view(report, &snapshot.location, took, super::format_utc(snapshot.now_ms))
         })
-        .await
-        .map_err(|_| ServiceError::Internal)?;
+        .await?;
         Ok(DoctorView { native, openclaw: self.openclaw_doctor.view() })
     }
 
@@ -80,7 +79,7 @@ impl PanelService {
     pub async fn doctor_fix(&self, actor: &str, key: String) -> Result<FixOutcome, ServiceError> {
         let this = self.clone();
         let actor = actor.to_owned();
-        tokio::task::spawn_blocking(move || {
+        crate::error::blocking("doctor fix task failed", move || {
             let snapshot = this.snapshot_blocking();
             let result = fix::apply(&this.writer(), &snapshot, &key);
             if let Some(dir) = &this.config().data_dir {
@@ -116,16 +115,14 @@ impl PanelService {
                 Err(e) => Err(ServiceError::Refused(e.to_string())),
             }
         })
-        .await
-        .map_err(|_| ServiceError::Internal)?
+        .await?
     }
 
     /// Starts OpenClaw's doctor in the background (if none runs); returns where it stands.
     pub async fn openclaw_doctor_start(&self) -> Result<OpenClawDoctorView, ServiceError> {
         let this = self.clone();
-        let secrets = tokio::task::spawn_blocking(move || known_secrets(&this.snapshot_blocking()))
-            .await
-            .map_err(|_| ServiceError::Internal)?;
+        let secrets =
+            crate::error::blocking("state read task failed", move || known_secrets(&this.snapshot_blocking())).await?;
         let scrub = move |mut text: String| {
             for secret in &secrets {
                 if text.contains(secret.as_str()) {

@@ -130,15 +130,11 @@ impl PanelService {
     ) -> Result<WriteOutcome, ServiceError> {
         let this = self.clone();
         let actor = actor.to_owned();
-        tokio::task::spawn_blocking(move || {
+        crate::error::blocking("write task failed", move || {
             let result = job(&this.writer());
             this.finish_write(&actor, action, &agent, provider, result)
         })
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "write task failed");
-            ServiceError::Internal
-        })?
+        .await?
     }
 
     /// A paste: prepared once (one read of the state); its hints shown first (nothing written)
@@ -164,7 +160,7 @@ impl PanelService {
         let input = PasteInput { agent, provider, profile_id, kind, secret: SecretString::from(secret), expiry };
         let this = self.clone();
         let actor = actor.to_owned();
-        tokio::task::spawn_blocking(move || {
+        crate::error::blocking("paste task failed", move || {
             let writer = this.writer();
             let provider = Some(input.provider.clone());
             // A confirmed paste to `.env` has nothing to prepare: no agent, no store.
@@ -198,11 +194,7 @@ impl PanelService {
             };
             this.finish_write(&actor, action, &audit_agent, provider, result).map(PasteOutcome::Saved)
         })
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "paste task failed");
-            ServiceError::Internal
-        })?
+        .await?
     }
 
     /// What removing a profile would change, computed by the write engine (nothing is written).
@@ -310,7 +302,7 @@ impl PanelService {
     /// The keys of `<state>/.env` with masked values.
     pub async fn env_file(&self) -> Result<EnvFileView, ServiceError> {
         let this = self.clone();
-        tokio::task::spawn_blocking(move || {
+        crate::error::blocking("env file read task failed", move || {
             let path = this.config().location.dotenv_path();
             let (pairs, _) = openclaw_state::env::read_dotenv(&path);
             let text = std::fs::read_to_string(&path).unwrap_or_default();
@@ -327,7 +319,6 @@ impl PanelService {
             EnvFileView { path: this.config().location.display(&path), keys, version }
         })
         .await
-        .map_err(|_| ServiceError::Internal)
     }
 
     /// The audit log, newest first, optionally filtered.
@@ -337,7 +328,7 @@ impl PanelService {
         provider: Option<String>,
     ) -> Result<Vec<HistoryEntry>, ServiceError> {
         let Some(dir) = self.config().data_dir.clone() else { return Ok(Vec::new()) };
-        tokio::task::spawn_blocking(move || {
+        crate::error::blocking("history read task failed", move || {
             AuditLog::in_dir(&dir)
                 .read_newest_first()
                 .into_iter()
@@ -357,6 +348,5 @@ impl PanelService {
                 .collect()
         })
         .await
-        .map_err(|_| ServiceError::Internal)
     }
 }
