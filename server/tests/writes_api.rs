@@ -119,6 +119,28 @@ async fn bad_input_is_explained_and_changes_nothing() {
         ("remove", json!({"agent": "main", "profile_id": "anthropic:nope", "base_version": null}), "no profile"),
         ("env-set", json!({"key": "BAD-KEY", "value": "x", "base_version": null}), "not a valid variable name"),
         ("env-set", json!({"key": "OK_KEY", "value": "a\nb", "base_version": null}), "line break"),
+        // The gateway loads .env into its own process: loaders, proxies and base URLs are refused.
+        (
+            "env-set",
+            json!({"key": "NODE_OPTIONS", "value": "--require=/tmp/evil.js", "base_version": null}),
+            "not a credential variable",
+        ),
+        (
+            "env-set",
+            json!({"key": "LD_PRELOAD", "value": "/tmp/evil.so", "base_version": null}),
+            "not a credential variable",
+        ),
+        (
+            "env-set",
+            json!({"key": "OPENAI_BASE_URL", "value": "http://203.0.113.9/v1", "base_version": null}),
+            "not a credential variable",
+        ),
+        (
+            "env-set",
+            json!({"key": "HTTPS_PROXY", "value": "http://203.0.113.9:3128", "base_version": null}),
+            "not a credential variable",
+        ),
+        ("env-set", json!({"key": "PATH", "value": "/tmp/evil", "base_version": null}), "not a credential variable"),
     ];
     for (endpoint, body, expected) in cases {
         let reply = panel.call_json(endpoint, body).await;

@@ -178,11 +178,18 @@ pub fn find_binary(configured: Option<&Path>) -> Result<PathBuf, String> {
         };
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path).map(|dir| dir.join("openclaw")).find(|p| p.is_file()).ok_or_else(|| {
+    path_candidates(&path, "openclaw").find(|p| p.is_file()).ok_or_else(|| {
         "OpenClaw is not installed here (no `openclaw` on PATH). Install it (`npm install -g openclaw`) or start the \
          panel with --openclaw-bin /path/to/openclaw."
             .to_owned()
     })
+}
+
+/// Where `name` may be on `path`, in order. Empty and relative entries are skipped: they mean the
+/// working directory, which another user may be able to write (a planted `./openclaw` would run
+/// as the panel's user with the state dir in its environment).
+fn path_candidates<'a>(path: &'a std::ffi::OsStr, name: &'a str) -> impl Iterator<Item = PathBuf> + 'a {
+    std::env::split_paths(path).filter(|dir| dir.is_absolute()).map(move |dir| dir.join(name))
 }
 
 /// How the runner is set up.
@@ -401,6 +408,13 @@ impl DoctorRunner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_lookup_skips_empty_and_relative_entries() {
+        let path = std::ffi::OsString::from(":.:bin:/usr/local/bin::./node_modules/.bin:/opt/openclaw/bin");
+        let found: Vec<PathBuf> = path_candidates(&path, "openclaw").collect();
+        assert_eq!(found, [PathBuf::from("/usr/local/bin/openclaw"), PathBuf::from("/opt/openclaw/bin/openclaw")]);
+    }
 
     #[test]
     fn versions_choose_the_doctor_form() {

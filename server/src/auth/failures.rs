@@ -1,7 +1,18 @@
-//! Failed-login accounting per client address: after [`MAX_FAILURES`] failures within
-//! [`WINDOW`], the address is refused for [`LOCKOUT`] without the password being checked (so
-//! Argon2 never runs for it). Locks end by themselves: the only admin can never be locked out
-//! for good (security.md B2).
+//! Failed-login accounting, per client address and for all of them together.
+//!
+//! Per address: after [`MAX_FAILURES`] failures within [`WINDOW`], the address is refused for
+//! [`LOCKOUT`] without the password being checked (so Argon2 never runs for it).
+//!
+//! Together: guessing spread over many addresses (each staying under its own budget) is slowed by
+//! a global budget. Once more than [`GLOBAL_FREE`] failures from any addresses fall within
+//! [`GLOBAL_WINDOW`], password checks are spaced out for everyone: one check per delay, the delay
+//! doubling with every further failure up to [`GLOBAL_MAX_DELAY`]; an attempt before its slot is
+//! refused without Argon2 running.
+//!
+//! Invariant: nothing here locks the only admin out for good. Every lock and every delay ends by
+//! itself; under a distributed attack the admin, from any address that has not used up its own
+//! budget, waits at most [`GLOBAL_MAX_DELAY`] for a slot and is let in; and `reset-password` on
+//! the host never depends on this log (security.md B2).
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
@@ -14,6 +25,13 @@ pub const MAX_FAILURES: usize = 5;
 pub const WINDOW: Duration = Duration::from_secs(5 * 60);
 /// How long an address is refused after too many failures.
 pub const LOCKOUT: Duration = Duration::from_secs(5 * 60);
+/// Failures from all addresses together within [`GLOBAL_WINDOW`] before checks are spaced out.
+pub const GLOBAL_FREE: usize = 20;
+/// The window the global failures are counted in.
+pub const GLOBAL_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// The longest wait between two password checks under a distributed attack.
+pub const GLOBAL_MAX_DELAY: Duration = Duration::from_secs(60);
+
 /// Addresses remembered at most; the oldest entries go first (a flood of spoofed-looking
 /// addresses cannot grow memory without bound).
 const MAX_TRACKED: usize = 10_000;
@@ -24,15 +42,55 @@ struct Peer {
     locked_until: Option<Instant>,
 }
 
+/// Failures from every address, and the next moment a password may be checked once they are
+/// over the free budget.
+#[derive(Debug, Default)]
+struct Global {
+    failures: VecDeque<Instant>,
+    next_check: Option<Instant>,
+}
+
+impl Global {
+    fn forget_old(&mut self, now: Instant) {
+        while self.failures.front().is_some_and(|t| now.duration_since(*t) >= GLOBAL_WINDOW) {
+            self.failures.pop_front();
+        }
+    }
+
+    /// The spacing between checks now: none within the free budget, then 1 s, doubling with each
+    /// further failure, at most [`GLOBAL_MAX_DELAY`].
+    fn delay(&self) -> Option<Duration> {
+        let over = self.failures.len().checked_sub(GLOBAL_FREE + 1)?;
+        let doubled = Duration::from_secs(1).checked_mul(1u32.checked_shl(over as u32).unwrap_or(u32::MAX));
+        Some(doubled.map_or(GLOBAL_MAX_DELAY, |d| d.min(GLOBAL_MAX_DELAY)))
+    }
+}
+
 /// The failure log of every client address.
 #[derive(Debug, Default)]
 pub struct FailureLog {
     peers: Mutex<HashMap<IpAddr, Peer>>,
+    global: Mutex<Global>,
 }
 
 impl FailureLog {
-    /// `Err(retry_after)` while `ip` is locked out.
+    /// `Err(retry_after)` while `ip` is locked out, or while the global budget is spent and the
+    /// next check slot has not come. `Ok` takes that slot: two attempts cannot share it.
     pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
+        self.check_address(ip, now)?;
+        let mut global = self.global.lock().unwrap_or_else(|p| p.into_inner());
+        global.forget_old(now);
+        let Some(delay) = global.delay() else { return Ok(()) };
+        match global.next_check {
+            Some(next) if now < next => Err(next - now),
+            _ => {
+                global.next_check = Some(now + delay);
+                Ok(())
+            }
+        }
+    }
+
+    fn check_address(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
         let mut peers = self.peers.lock().unwrap_or_else(|p| p.into_inner());
         let Some(peer) = peers.get_mut(&ip) else { return Ok(()) };
         match peer.locked_until {
@@ -56,6 +114,11 @@ impl FailureLog {
             peer.failures.pop_front();
         }
         peer.failures.push_back(now);
+        {
+            let mut global = self.global.lock().unwrap_or_else(|p| p.into_inner());
+            global.forget_old(now);
+            global.failures.push_back(now);
+        }
         if peer.failures.len() >= MAX_FAILURES {
             peer.locked_until = Some(now + LOCKOUT);
             peer.failures.clear();
@@ -64,7 +127,8 @@ impl FailureLog {
         None
     }
 
-    /// Forgets the failures of `ip` after a successful login.
+    /// Forgets the failures of `ip` after a successful login. The global count stays: an admin
+    /// login in the middle of an attack must not hand the attacker a fresh free budget.
     pub fn record_success(&self, ip: IpAddr) {
         self.peers.lock().unwrap_or_else(|p| p.into_inner()).remove(&ip);
     }
@@ -121,5 +185,59 @@ mod tests {
         }
         log.record_success(ip);
         assert_eq!(log.record_failure(ip, t0 + WINDOW + Duration::from_secs(20)), None);
+    }
+
+    /// Twelve addresses guessing five times each (each under its own budget) get slower and slower
+    /// once the global budget is spent; the admin, from a thirteenth address, still gets a check
+    /// within the longest delay.
+    #[test]
+    fn distributed_guessing_slows_down_and_the_admin_still_gets_in() {
+        let log = FailureLog::default();
+        let t0 = Instant::now();
+        let mut now = t0;
+        let mut refused = 0;
+        let mut waits = Vec::new();
+        for host in 1..=12u8 {
+            let ip: IpAddr = format!("192.0.2.{host}").parse().unwrap();
+            for _ in 0..(MAX_FAILURES - 1) {
+                // Each attacker retries as soon as it is told it may.
+                loop {
+                    match log.check(ip, now) {
+                        Ok(()) => break,
+                        Err(wait) => {
+                            refused += 1;
+                            waits.push(wait);
+                            now += wait;
+                        }
+                    }
+                }
+                log.record_failure(ip, now);
+                now += Duration::from_millis(10);
+            }
+        }
+        // 48 guesses: the first 20 free, the rest spaced out (without the global budget all 48 take
+        // half a second).
+        assert!(refused > 0, "the global budget made attackers wait");
+        assert!(waits.iter().all(|w| *w <= GLOBAL_MAX_DELAY), "{waits:?}");
+        assert!(waits.iter().any(|w| *w > Duration::from_secs(30)), "delays grow: {waits:?}");
+        assert!(now.duration_since(t0) > Duration::from_secs(10 * 60), "48 guesses took only {:?}", now - t0);
+        let admin: IpAddr = "198.51.100.20".parse().unwrap();
+        let wait = log.check(admin, now).err().unwrap_or_default();
+        assert!(wait <= GLOBAL_MAX_DELAY, "{wait:?}");
+        assert_eq!(log.check(admin, now + wait), Ok(()), "after one delay at most, the admin is checked");
+        log.record_success(admin);
+    }
+
+    #[test]
+    fn a_slot_is_taken_once() {
+        let log = FailureLog::default();
+        let t0 = Instant::now();
+        for i in 0..=GLOBAL_FREE {
+            let ip: IpAddr = format!("203.0.113.{}", i % 200 + 1).parse().unwrap();
+            log.record_failure(ip, t0);
+        }
+        let (a, b): (IpAddr, IpAddr) = ("198.51.100.1".parse().unwrap(), "198.51.100.2".parse().unwrap());
+        assert_eq!(log.check(a, t0), Ok(()));
+        assert!(log.check(b, t0).is_err(), "a second attempt in the same slot waits");
     }
 }

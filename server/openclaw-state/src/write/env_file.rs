@@ -24,6 +24,29 @@ pub enum EnvEditError {
     Unquotable,
     #[error("the value is empty; to remove {0} use `env unset`")]
     EmptyValue(String),
+    #[error(
+        "{0} is not a credential variable: the panel writes only the provider variables OpenClaw reads \
+         (ANTHROPIC_API_KEY, OPENAI_API_KEY, …) and names ending in _API_KEY, _TOKEN or _SECRET, because \
+         the gateway loads this file into its own environment, where a loader, proxy, base URL or PATH \
+         would run code in it or redirect its traffic; to set {0} anyway, edit the .env file by hand on \
+         the gateway host"
+    )]
+    NotACredential(String),
+}
+
+/// Whether the panel may write `key` into `<state>/.env`: a variable OpenClaw maps to a provider,
+/// or a name that says it holds a credential (`*_API_KEY`, `*_TOKEN`, `*_SECRET`), and never a
+/// runtime loader, linker, package-manager or proxy setting even when its name ends that way
+/// (`NODE_AUTH_TOKEN`, `LD_…`, `*_PROXY…`). The gateway loads this file into its own process: a
+/// session holder who could write `NODE_OPTIONS` or `HTTPS_PROXY` there would run code in it or
+/// read its traffic. Lines already in the file are never touched by this rule.
+pub fn is_writable_credential_key(key: &str) -> bool {
+    let upper = key.to_ascii_uppercase();
+    let runtime = ["NODE_", "NPM_", "LD_", "DYLD_", "PYTHON", "BUN_", "DENO_"].iter().any(|p| upper.starts_with(p))
+        || upper.contains("PROXY");
+    let credential = crate::env::is_credential_var(key)
+        || ["_API_KEY", "_TOKEN", "_SECRET"].iter().any(|s| upper.ends_with(s) && upper.len() > s.len());
+    credential && !runtime
 }
 
 /// Whether `key` is a portable variable name.
@@ -182,6 +205,36 @@ pub fn keys(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_credential_variables_are_written() {
+        for ok in
+            ["ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GROQ_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN", "MY_SERVICE_SECRET"]
+        {
+            assert!(is_writable_credential_key(ok), "{ok}");
+        }
+        for refused in [
+            "NODE_OPTIONS",
+            "NODE_AUTH_TOKEN",
+            "LD_PRELOAD",
+            "LD_LIBRARY_PATH",
+            "DYLD_INSERT_LIBRARIES",
+            "PATH",
+            "HOME",
+            "OPENAI_BASE_URL",
+            "ANTHROPIC_BASE_URL",
+            "HTTPS_PROXY",
+            "https_proxy",
+            "ALL_PROXY",
+            "NO_PROXY",
+            "PROXY_TOKEN",
+            "NPM_CONFIG_TOKEN",
+            "_TOKEN",
+        ] {
+            assert!(!is_writable_credential_key(refused), "{refused}");
+        }
+    }
+
     use proptest::prelude::*;
 
     fn read_back(text: &str, key: &str) -> Option<String> {

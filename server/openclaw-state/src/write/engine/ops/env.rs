@@ -32,6 +32,15 @@ impl Writer {
     ) -> Result<WriteReport, WriteError> {
         let path = self.location.dotenv_path();
         let value = value.expose_secret();
+        // The gateway loads this file into its own process: only credential variables are
+        // written (what else is wrong with the input is reported first, by the edit itself).
+        if env_file::valid_key(key)
+            && !value.is_empty()
+            && env_file::quote_value(value).is_ok()
+            && !env_file::is_writable_credential_key(key)
+        {
+            return Err(WriteError::Env(env_file::EnvEditError::NotACredential(key.to_owned())));
+        }
         let mask = crate::mask::mask_secret(value);
         let mut report = self.edit_env(&path, expected, |text| {
             let (out, change) = env_file::set(text, key, value).map_err(WriteError::Env)?;
