@@ -185,3 +185,50 @@ async fn the_real_openclaw_2026_3_31_text_report_is_read_box_by_box() {
         other => panic!("{other:?}\n{}", run.raw_output),
     }
 }
+
+/// A secret held in `openclaw.json` (a provider's `apiKey`, the gateway token), and a key of a known
+/// shape the panel cannot see, printed by OpenClaw's doctor: masked in the findings the page shows
+/// and in the raw output.
+#[tokio::test]
+async fn secrets_from_openclaw_json_and_known_shapes_are_masked_on_the_page_and_in_the_raw_output() {
+    use panel_service::{PanelConfig, PanelService};
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    std::fs::create_dir_all(&state).unwrap();
+    std::fs::write(
+        state.join("openclaw.json"),
+        r#"{"models":{"providers":{"custom":{"apiKey":"cfg-PROVIDERKEY-0123456789","baseUrl":"http://127.0.0.1:9/v1"}}},
+            "gateway":{"auth":{"mode":"token","token":"gw-TOKEN-abcdefghijkl"}}}"#,
+    )
+    .unwrap();
+    let finding = r#"{"schemaVersion":1,"checksRun":1,"checksSkipped":0,"findings":[{"checkId":"cfg.key","severity":"warning","message":"provider custom uses cfg-PROVIDERKEY-0123456789; gateway token gw-TOKEN-abcdefghijkl","path":"models.providers.custom.apiKey"}]}"#;
+    let body = format!(
+        "if [ \"$1\" = --version ]; then echo 2026.9.6; exit 0; fi\necho '{finding}'\necho 'Authorization: Bearer sk-ant-api03-UNSEENUNSEENUNSEEN-0123' >&2"
+    );
+    let bin = script(dir.path(), "openclaw", &body);
+    let service = PanelService::with_openclaw(
+        PanelConfig {
+            location: openclaw_state::StateLocation::in_dir(&state),
+            process_env: Default::default(),
+            openclaw_version: None,
+            data_dir: None,
+        },
+        Some(bin),
+        Duration::from_secs(20),
+    );
+    service.openclaw_doctor_start().await.unwrap();
+    let started = Instant::now();
+    let last = loop {
+        if let Some(last) = service.openclaw_doctor_status().last {
+            break last;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "the stand-in doctor never finished");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let shown = serde_json::to_string(&last).unwrap();
+    assert!(shown.contains("cfg.key"), "the finding is shown: {shown}");
+    for leak in ["PROVIDERKEY-0123456789", "gw-TOKEN-abcdefghijkl", "UNSEENUNSEENUNSEEN"] {
+        assert!(!shown.contains(leak), "{leak} shown: {shown}");
+    }
+    assert!(last.raw_output.contains("cfg-PROV...23456789"), "masked, still recognisable: {}", last.raw_output);
+}

@@ -2,7 +2,6 @@
 //! doctor run in the background.
 
 use openclaw_state::doctor::{DoctorReport, fix};
-use secrecy::ExposeSecret;
 
 use super::PanelService;
 use super::audit::{AuditAction, AuditEntry, AuditLog, AuditTarget};
@@ -40,23 +39,6 @@ fn native_view(
         took_us,
         read_at,
     }
-}
-
-/// Every secret the state holds, longest first, for masking what OpenClaw printed.
-fn known_secrets(snapshot: &openclaw_state::StateSnapshot) -> Vec<String> {
-    let mut secrets: Vec<String> = snapshot
-        .agents
-        .iter()
-        .flat_map(|a| &a.profiles)
-        .flat_map(|p| [p.credential.secret.as_ref(), p.credential.refresh.as_ref()])
-        .flatten()
-        .chain(snapshot.env.values.values().map(|v| &v.value))
-        .map(|s| s.expose_secret().trim().to_owned())
-        .filter(|s| s.len() >= 8)
-        .collect();
-    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    secrets.dedup();
-    secrets
 }
 
 impl PanelService {
@@ -121,16 +103,11 @@ impl PanelService {
     /// Starts OpenClaw's doctor in the background (if none runs); returns where it stands.
     pub async fn openclaw_doctor_start(&self) -> Result<OpenClawDoctorView, ServiceError> {
         let this = self.clone();
-        let secrets =
-            crate::error::blocking("state read task failed", move || known_secrets(&this.snapshot_blocking())).await?;
-        let scrub = move |mut text: String| {
-            for secret in &secrets {
-                if text.contains(secret.as_str()) {
-                    text = text.replace(secret.as_str(), &openclaw_state::mask::mask_secret(secret));
-                }
-            }
-            text
-        };
+        let scrubber = crate::error::blocking("state read task failed", move || {
+            crate::scrub::Scrubber::from_snapshot(&this.snapshot_blocking())
+        })
+        .await?;
+        let scrub = move |text: String| scrubber.scrub(&text);
         self.openclaw_doctor.start(scrub).map_err(ServiceError::Refused)?;
         Ok(self.openclaw_doctor.view())
     }

@@ -14,6 +14,7 @@ mod doctor;
 pub mod error;
 pub mod openclaw_doctor;
 pub mod overview;
+pub mod scrub;
 mod writes;
 
 use std::sync::Arc;

@@ -243,16 +243,21 @@ async fn run_command(
         .kill_on_drop(true);
     #[cfg(unix)]
     command.process_group(0);
-    let child = command.spawn()?;
+    let mut child = command.spawn()?;
     let pid = child.id();
-    let output = child.wait_with_output();
+    let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
+    let output = async move {
+        let (stdout, stderr) = tokio::try_join!(read_capped(stdout), read_capped(stderr))?;
+        let status = child.wait().await?;
+        Ok::<_, std::io::Error>((status, stdout, stderr))
+    };
     match tokio::time::timeout(timeout, output).await {
         Ok(result) => {
-            let out = result?;
+            let (status, stdout, stderr) = result?;
             Ok(Finished {
-                status: out.status.code(),
-                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+                status: status.code(),
+                stdout: String::from_utf8_lossy(&stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&stderr).into_owned(),
                 timed_out: false,
             })
         }
@@ -265,6 +270,19 @@ async fn run_command(
             Ok(Finished { status: None, stdout: String::new(), stderr: String::new(), timed_out: true })
         }
     }
+}
+
+/// The most kept of each of OpenClaw's output streams: a doctor that prints without end is read to
+/// its end (so it is not blocked on a full pipe) but only this much is held in memory.
+const READ_LIMIT: u64 = 4 * 1024 * 1024;
+
+async fn read_capped(pipe: Option<impl tokio::io::AsyncRead + Unpin>) -> std::io::Result<Vec<u8>> {
+    use tokio::io::AsyncReadExt;
+    let Some(mut pipe) = pipe else { return Ok(Vec::new()) };
+    let mut kept = Vec::new();
+    (&mut pipe).take(READ_LIMIT).read_to_end(&mut kept).await?;
+    tokio::io::copy(&mut pipe, &mut tokio::io::sink()).await?;
+    Ok(kept)
 }
 
 fn clip(mut text: String) -> String {
