@@ -41,8 +41,9 @@ async fn request_log_lines_hold_no_query_cookie_or_body() {
     panel.login(common::PASSWORD).await.assert_status(StatusCode::OK);
     panel.get("/?agent=work&probe=QUERYMARK").await.assert_status(StatusCode::OK);
     panel.call("overview", "agent=work").await.assert_status(StatusCode::OK);
-    let reply =
-        panel.call_json("env-set", serde_json::json!({ "key": "PROBE_API_KEY", "value": "sk-BODYMARK-0123456789" })).await;
+    let reply = panel
+        .call_json("env-set", serde_json::json!({ "key": "PROBE_API_KEY", "value": "sk-BODYMARK-0123456789" }))
+        .await;
     assert!(reply.status.is_success() || reply.status.is_client_error(), "{}", reply.body);
     panel.get("/no/such/page?probe=QUERYMARK").await.assert_status(StatusCode::NOT_FOUND);
 
