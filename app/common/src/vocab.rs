@@ -17,8 +17,6 @@ pub enum HealthStatus {
 }
 
 impl HealthStatus {
-    pub const ALL: [Self; 5] = [Self::Ok, Self::Static, Self::Expiring, Self::Expired, Self::Missing];
-
     /// OpenClaw's word, also the word shown on the page (never colour alone).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -120,9 +118,6 @@ pub enum Severity {
 }
 
 impl Severity {
-    /// Worst first, the order the page groups findings in.
-    pub const WORST_FIRST: [Self; 3] = [Self::Error, Self::Warning, Self::Info];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Info => "info",
@@ -248,14 +243,20 @@ mod tests {
         fn word<T: Serialize>(v: T) -> String {
             serde_json::to_value(v).unwrap().as_str().unwrap().to_owned()
         }
-        for s in HealthStatus::ALL {
+        for s in [
+            HealthStatus::Ok,
+            HealthStatus::Static,
+            HealthStatus::Expiring,
+            HealthStatus::Expired,
+            HealthStatus::Missing,
+        ] {
             assert_eq!(word(s), s.as_str());
         }
         for k in [CredentialKind::OAuth, CredentialKind::Token, CredentialKind::ApiKey] {
             assert_eq!(word(k), k.as_str());
             assert_eq!(CredentialKind::parse(k.as_str()), Some(k));
         }
-        for s in Severity::WORST_FIRST {
+        for s in [Severity::Error, Severity::Warning, Severity::Info] {
             assert_eq!(word(s), s.as_str());
         }
         for e in [Era::A, Era::B, Era::C] {
