@@ -13,6 +13,7 @@ pub mod doctor_cmd;
 pub mod guard;
 pub mod http;
 pub mod limits;
+pub mod listener;
 pub mod monitoring;
 pub mod password_cmd;
 pub mod private_fs;

@@ -97,6 +97,7 @@ fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
 
     // Bind first: with port 0 the real port is only known now, and it is part of the cookie name
     // and of the origin the guards accept.
+    let descriptors = crate::listener::raise_descriptor_limit();
     let listener =
         std::net::TcpListener::bind(args.bind).map_err(|source| ServeError::Bind { addr: args.bind, source })?;
     let local = listener.local_addr().map_err(ServeError::Server)?;
@@ -168,35 +169,14 @@ fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
         auth,
         site: app::session::SiteInfo { plain_http_on_network },
     });
-    let make_service = router.into_make_service_with_connect_info::<SocketAddr>();
+    let tls = tls.as_ref().map(crate::tls::TlsMaterial::server_config).transpose()?;
+    let mut limits = crate::listener::ConnectionLimits::for_descriptors(descriptors);
+    limits.exempt = args.trusted_proxies.clone();
     let runtime = tokio::runtime::Runtime::new().map_err(ServeError::Server)?;
     runtime.block_on(async move {
-        match tls {
-            None => {
-                let listener = tokio::net::TcpListener::from_std(listener).map_err(ServeError::Server)?;
-                axum::serve(listener, make_service)
-                    .with_graceful_shutdown(shutdown_signal())
-                    .await
-                    .map_err(ServeError::Server)
-            }
-            Some(tls) => {
-                let config = axum_server::tls_rustls::RustlsConfig::from_pem(tls.cert_pem, tls.key_pem)
-                    .await
-                    .map_err(|e| ServeError::Tls(crate::tls::TlsError::Generate(e.to_string())))?;
-                let handle = axum_server::Handle::new();
-                let stopper = handle.clone();
-                tokio::spawn(async move {
-                    shutdown_signal().await;
-                    stopper.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
-                });
-                axum_server::from_tcp_rustls(listener, config)
-                    .map_err(ServeError::Server)?
-                    .handle(handle)
-                    .serve(make_service)
-                    .await
-                    .map_err(ServeError::Server)
-            }
-        }
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(ServeError::Server)?;
+        crate::listener::serve(listener, tls, router, limits, shutdown_signal()).await;
+        Ok(())
     })
 }
 

@@ -27,6 +27,29 @@ impl std::fmt::Debug for TlsMaterial {
     }
 }
 
+impl TlsMaterial {
+    /// The rustls server configuration for this certificate and key (ring; TLS 1.2 and 1.3;
+    /// HTTP/1.1 offered by ALPN, the only protocol the accept loop speaks).
+    pub fn server_config(&self) -> Result<std::sync::Arc<rustls::ServerConfig>, TlsError> {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        let bad = |what: &str, e: &dyn std::fmt::Display| TlsError::Generate(format!("{what}: {e}"));
+        let certs = CertificateDer::pem_slice_iter(&self.cert_pem)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| bad("the certificate cannot be read", &e))?;
+        let key = PrivateKeyDer::from_pem_slice(&self.key_pem).map_err(|e| bad("the key cannot be read", &e))?;
+        let mut config =
+            rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
+                .with_safe_default_protocol_versions()
+                .map_err(|e| bad("no TLS version", &e))?
+                .with_no_client_auth()
+                .with_single_cert(certs, key)
+                .map_err(|e| bad("the certificate and key do not go together", &e))?;
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(std::sync::Arc::new(config))
+    }
+}
+
 /// Why TLS cannot start.
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {

@@ -41,6 +41,12 @@ impl ClientAddr {
     }
 }
 
+/// The key connections and failures from `ip` are counted under: its IPv4 address (an
+/// IPv4-mapped IPv6 address counts as IPv4), or its IPv6 /64.
+pub(crate) fn address_key(ip: IpAddr) -> IpAddr {
+    key(canonical(ip))
+}
+
 /// IPv4-mapped IPv6 addresses become IPv4.
 fn canonical(ip: IpAddr) -> IpAddr {
     match ip {
