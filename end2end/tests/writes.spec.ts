@@ -90,6 +90,14 @@ test('paste a setup token with an expiry: saved, highlighted, ok with its time l
   await expect(page.locator('#paste-profile-preview')).toHaveText('Saved as anthropic:laptop');
   await page.locator('#paste-expiry').fill('45d');
   await page.locator('#paste-secret').fill(SETUP_TOKEN);
+  // The save's answer carries the written agent read back: the page patches that card and
+  // does not read every agent again.
+  const credentials = async () => Number((await page.locator('ul.summary li').nth(1).innerText()).match(/\d+/)?.[0]);
+  const before = await credentials();
+  const reads: string[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname.startsWith('/api/overview')) reads.push(request.url());
+  });
   await page.getByRole('button', { name: 'Check and save' }).click();
 
   const notice = page.locator('.notice');
@@ -104,6 +112,9 @@ test('paste a setup token with an expiry: saved, highlighted, ok with its time l
   await expect(saved).toContainText(/expires in 4[45]d/);
   await expect(saved).toContainText('sk-ant-o...LAPTOP01');
   await expect(saved).toHaveClass(/highlighted/);
+  // The summary line follows the patched card: one credential more.
+  await expect(page.locator('ul.summary li').nth(1)).toHaveText(`${before + 1} credentials`);
+  expect(reads, 'no page refetch after a save').toEqual([]);
   await expectNoSecret(page, bodies);
 });
 

@@ -140,6 +140,28 @@ pub struct Summary {
     pub unusable: usize,
 }
 
+impl Summary {
+    /// The counts over `agents`' rows: the server's page and the browser's patched page use this
+    /// one rule, so a patched agent cannot leave the line counting something else.
+    pub fn of(agents: &[AgentView]) -> Self {
+        let mut summary = Summary { agents: agents.len(), ..Summary::default() };
+        for p in agents.iter().flat_map(|a| &a.providers).flat_map(|p| &p.profiles) {
+            summary.profiles += 1;
+            match p.status {
+                HealthStatus::Ok => summary.ok += 1,
+                HealthStatus::Static => summary.static_ += 1,
+                HealthStatus::Expiring => summary.expiring += 1,
+                HealthStatus::Expired => summary.expired += 1,
+                HealthStatus::Missing => summary.missing += 1,
+            }
+            if p.unusable.is_some() {
+                summary.unusable += 1;
+            }
+        }
+        summary
+    }
+}
+
 /// The profiles page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Overview {
@@ -225,10 +247,26 @@ pub struct WriteOutcome {
     pub next: Option<String>,
     /// `/model …@<profileId>` for the saved profile.
     pub pin_command: Option<String>,
+    /// The written agent as the page shows it, read back after the change, so the page replaces
+    /// that one agent instead of reading every agent again. `None` when the change was not about
+    /// one agent (a `.env` key).
+    pub refreshed: Option<Box<AgentRefresh>>,
+}
+
+/// One agent read back after a change, with what the same read found state-wide.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentRefresh {
+    /// Its `version` is the revision the change left, for the next change based on it.
+    pub agent: AgentView,
+    /// Every read problem of that read (a change can fix or cause one).
+    pub problems: Vec<ProblemView>,
+    pub read_at: String,
 }
 
 /// The answer to a paste: saved, or hints to confirm first (nothing written).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+// One answer per request, moved once: boxing `Saved` buys nothing (the lint fires on some targets).
+#[allow(clippy::large_enum_variant)]
 pub enum PasteOutcome {
     Saved(WriteOutcome),
     Confirm { profile_id: String, masked: String, hints: Vec<HintItem> },

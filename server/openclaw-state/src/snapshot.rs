@@ -127,8 +127,18 @@ pub struct ReadOptions {
     pub openclaw_version: Option<String>,
 }
 
+/// How many whole-state reads this process has made (see [`state_reads`]).
+static STATE_READS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The number of [`read_state`] calls so far in this process: how tests prove that a flow reads
+/// the state no more often than it says.
+pub fn state_reads() -> u64 {
+    STATE_READS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Reads the whole state. Never fails: what cannot be read becomes a [`Problem`].
 pub fn read_state(location: &StateLocation, options: &ReadOptions) -> StateSnapshot {
+    STATE_READS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut problems = Vec::new();
     let state_dir_exists = location.state_dir.is_dir();
     if !state_dir_exists && location.state_dir.exists() {

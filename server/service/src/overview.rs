@@ -14,7 +14,8 @@ use openclaw_state::{CredentialKind, Expires, Problem, StateSnapshot};
 
 use super::clock::format_utc;
 use panel_views::{
-    AgentView, Overview, ProblemView, ProfileView, ProviderView, SourceKind, SourceView, Summary, UnusableView,
+    AgentRefresh, AgentView, Overview, ProblemView, ProfileView, ProviderView, SourceKind, SourceView, Summary,
+    UnusableView,
 };
 
 /// The profiles page for every agent, or only `agent`; one analysis of `snapshot` underneath.
@@ -27,20 +28,7 @@ pub fn build(snapshot: &StateSnapshot, agent: Option<&str>) -> Overview {
     };
     let agents: Vec<AgentView> =
         analysed.iter().filter_map(|a| Some(agent_view(snapshot, snapshot.agent(&a.agent_id)?, a))).collect();
-    let mut summary = Summary { agents: agents.len(), ..Summary::default() };
-    for p in agents.iter().flat_map(|a| &a.providers).flat_map(|p| &p.profiles) {
-        summary.profiles += 1;
-        match p.status {
-            HealthStatus::Ok => summary.ok += 1,
-            HealthStatus::Static => summary.static_ += 1,
-            HealthStatus::Expiring => summary.expiring += 1,
-            HealthStatus::Expired => summary.expired += 1,
-            HealthStatus::Missing => summary.missing += 1,
-        }
-        if p.unusable.is_some() {
-            summary.unusable += 1;
-        }
-    }
+    let summary = Summary::of(&agents);
     Overview {
         state_dir: loc.display(&loc.state_dir),
         config_path: loc.display(&loc.config_path),
@@ -52,7 +40,7 @@ pub fn build(snapshot: &StateSnapshot, agent: Option<&str>) -> Overview {
         agent_ids: snapshot.agents.iter().map(|a| a.id.clone()).collect(),
         selected_agent: agent.map(str::to_owned),
         agents,
-        problems: snapshot.problems.iter().map(|p| problem_view(snapshot, p)).collect(),
+        problems: problems(snapshot),
         summary,
         known_providers: known_providers(snapshot),
     }
@@ -170,23 +158,18 @@ fn expiry_text(h: &ProfileHealth, kind: CredentialKind, expires: Option<&Expires
     }
 }
 
-/// For the line the page shows after a write: what OpenClaw now tries first for `provider` of
-/// agent `agent_id`, and the pin command of profile `id`. The same values as that provider's row
-/// (one agent's analysis), without building the whole page.
-pub(super) fn next_and_pin(
-    snapshot: &StateSnapshot,
-    agent_id: &str,
-    provider: &str,
-    id: Option<&str>,
-) -> (Option<String>, Option<String>) {
-    let Some(analysis) = analyze_agent(snapshot, Some(agent_id)) else { return (None, None) };
-    let Some(p) = analysis.providers.get(provider) else { return (None, None) };
-    let next = p.next.as_ref().map(|n| n.label());
-    let pin = id
-        .and_then(|id| analysis.profile(id))
-        .filter(|q| q.provider == provider)
-        .map(|q| pin_command(&analysis.config_models, provider, &q.id));
-    (next, pin)
+/// Agent `agent_id` as its card shows it, read from `snapshot` (one agent's analysis, not the
+/// whole page), with the snapshot's read problems: what the page patches in after a write.
+/// `None` when the snapshot has no such agent.
+pub fn agent_refresh(snapshot: &StateSnapshot, agent_id: &str, version: String) -> Option<AgentRefresh> {
+    let analysis = analyze_agent(snapshot, Some(agent_id))?;
+    let mut agent = agent_view(snapshot, snapshot.agent(agent_id)?, &analysis);
+    agent.version = version;
+    Some(AgentRefresh { agent, problems: problems(snapshot), read_at: format_utc(snapshot.now_ms) })
+}
+
+fn problems(snapshot: &StateSnapshot) -> Vec<ProblemView> {
+    snapshot.problems.iter().map(|p| problem_view(snapshot, p)).collect()
 }
 
 fn pin_command(models: &ModelRefs, provider: &str, id: &str) -> String {

@@ -31,6 +31,7 @@ fn outcome(report: WriteReport, provider: Option<String>) -> WriteOutcome {
         provider,
         next: None,
         pin_command: None,
+        refreshed: None,
     }
 }
 
@@ -88,19 +89,26 @@ impl PanelService {
         }
     }
 
-    /// What the page shows after a change, read back from disk: which profile OpenClaw now tries
-    /// first for the provider, and the pin command of the profile written (the provider's row
-    /// only, not the whole page).
+    /// What the page shows after a change, read back from disk in one read: the written agent's
+    /// card (the page replaces it instead of reading every agent again), which profile OpenClaw now
+    /// tries first for the provider, and the pin command of the profile written.
     fn describe_after(&self, done: &mut WriteOutcome) {
-        let Some(provider) = done.provider.clone() else { return };
         if done.agent.is_empty() {
             return;
         }
         let snapshot = self.snapshot_blocking();
-        let (next, pin_command) =
-            super::overview::next_and_pin(&snapshot, &done.agent, &provider, done.profile_id.as_deref());
-        done.next = next;
-        done.pin_command = pin_command;
+        let Some(refreshed) = super::overview::agent_refresh(&snapshot, &done.agent, done.version.clone()) else {
+            return;
+        };
+        if let Some(provider) = refreshed.agent.providers.iter().find(|p| Some(&p.provider) == done.provider.as_ref()) {
+            done.next = provider.next.clone();
+            done.pin_command = done
+                .profile_id
+                .as_ref()
+                .and_then(|id| provider.profiles.iter().find(|p| p.id == *id))
+                .and_then(|p| p.pin_command.clone());
+        }
+        done.refreshed = Some(Box::new(refreshed));
     }
 
     /// Audits a write's result, maps it for the page and adds what the page shows after it.

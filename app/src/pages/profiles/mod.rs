@@ -17,7 +17,7 @@ use crate::api::{ClearCooldown, ClearOrder, PasteSecret, RemoveProfile, SetOrder
 use crate::components::{NoticeBar, PasteForm};
 use crate::error::AppError;
 use crate::page_state::{Notice, PageState, PastePrefill, Write};
-use crate::views::{Overview, PasteOutcome, ProblemView, Summary};
+use crate::views::{AgentRefresh, AgentView, Overview, PasteOutcome, ProblemView, Summary, WriteOutcome};
 use agent_section::AgentSection;
 use remove_dialog::{RemoveDialog, RemoveTarget};
 
@@ -31,6 +31,8 @@ struct ProfileWrites {
     clear_cooldown: Write<ClearCooldown>,
     /// The profile whose remove dialog is open.
     removing: RwSignal<Option<RemoveTarget>>,
+    /// The last change's agent, read back: the card to replace.
+    refreshed: RwSignal<Option<AgentRefresh>>,
     /// Reads the state again (an order editor's "Reload" after a conflict).
     reload: Callback<()>,
 }
@@ -42,16 +44,40 @@ pub fn ProfilesPage() -> impl IntoView {
     let agent = move || query.read().get("agent").filter(|a| !a.is_empty());
     let (paste, set_order, clear_order, remove, clear_cooldown) =
         (Write::new(), Write::new(), Write::new(), Write::new(), Write::new());
-    // Read again after every change, so the page shows what is on disk. A paste's hints and an
-    // order's conflict changed nothing and are shown in their form, which must stay.
-    let changed = [
-        paste.changed(|a| matches!(a, Ok(PasteOutcome::Saved(_)))),
-        set_order.changed(Result::is_ok),
-        clear_order.changed(Result::is_ok),
-        remove.changed(|_| true),
-        clear_cooldown.changed(|_| true),
-    ];
-    let data = Resource::new(move || (agent(), changed.map(|c| c.get())), |(agent, _)| get_overview(agent));
+    let data = Resource::new(agent, get_overview);
+    let refreshed = RwSignal::new(None);
+    // After a change the page shows what is on disk: the answer carries the written agent read
+    // back, and only that agent's card is replaced ([`OverviewView`]). An answer without one
+    // (nothing per agent), and a failed removal or cooldown clear (the disk may have moved), read
+    // the page again. A paste's hints and an order's conflict changed nothing and are shown in
+    // their form, which must stay.
+    let land = move |outcome: &WriteOutcome| match &outcome.refreshed {
+        Some(agent) => refreshed.set(Some(AgentRefresh::clone(agent))),
+        None => data.refetch(),
+    };
+    paste.on_answer(move |answer, _| {
+        if let Ok(PasteOutcome::Saved(outcome)) = answer {
+            land(outcome)
+        }
+    });
+    set_order.on_answer(move |answer, _| {
+        if let Ok(outcome) = answer {
+            land(outcome)
+        }
+    });
+    clear_order.on_answer(move |answer, _| {
+        if let Ok(outcome) = answer {
+            land(outcome)
+        }
+    });
+    remove.on_answer(move |answer, _| match answer {
+        Ok(outcome) => land(outcome),
+        Err(_) => data.refetch(),
+    });
+    clear_cooldown.on_answer(move |answer, _| match answer {
+        Ok(outcome) => land(outcome),
+        Err(_) => data.refetch(),
+    });
     let writes = ProfileWrites {
         paste,
         set_order,
@@ -59,6 +85,7 @@ pub fn ProfilesPage() -> impl IntoView {
         remove,
         clear_cooldown,
         removing: RwSignal::new(None),
+        refreshed,
         reload: Callback::new(move |()| data.refetch()),
     };
     provide_context(writes);
@@ -132,20 +159,62 @@ fn OverviewView(overview: Overview) -> impl IntoView {
         selected_agent,
         agents,
         problems,
-        summary,
+        summary: _,
         known_providers,
     } = overview;
     let state = PageState::get();
     let writes = expect_context::<ProfileWrites>();
+    // One signal per agent's card, so a change re-renders the card it wrote and nothing else; the
+    // summary, the problems and the read time follow the last read.
+    let cards: Vec<(String, RwSignal<AgentView>)> =
+        agents.into_iter().map(|a| (a.id.clone(), RwSignal::new(a))).collect();
+    let problems = RwSignal::new(problems);
+    let read_at = RwSignal::new(read_at);
+    {
+        let cards = cards.clone();
+        Effect::watch(
+            move || writes.refreshed.get(),
+            move |refreshed, _, _| {
+                let Some(AgentRefresh { agent, problems: now, read_at: at }) = refreshed else { return };
+                match cards.iter().find(|(id, _)| *id == agent.id) {
+                    Some((_, card)) => {
+                        card.set(agent.clone());
+                        problems.set(now.clone());
+                        read_at.set(at.clone());
+                    }
+                    // An agent this page does not show yet (a new one): read the page again.
+                    None => writes.reload.run(()),
+                }
+            },
+            false,
+        );
+    }
+    let summary = {
+        let cards = cards.clone();
+        Memo::new(move |_| Summary::of(&cards.iter().map(|(_, c)| c.get()).collect::<Vec<_>>()))
+    };
     let default_agent = selected_agent
         .clone()
-        .or_else(|| agents.iter().find(|a| a.is_default).map(|a| a.id.clone()))
+        .or_else(|| cards.iter().find(|(_, a)| a.with_untracked(|a| a.is_default)).map(|(id, _)| id.clone()))
         .or_else(|| agent_ids.first().cloned())
         .unwrap_or_else(|| "main".to_owned());
-    let existing: Vec<(String, String)> = agents
-        .iter()
-        .flat_map(|a| a.providers.iter().flat_map(|p| &p.profiles).map(|p| (a.id.clone(), p.id.clone())))
-        .collect();
+    let existing = {
+        let cards = cards.clone();
+        move || -> Vec<(String, String)> {
+            cards
+                .iter()
+                .flat_map(|(id, card)| {
+                    card.with_untracked(|a| {
+                        a.providers
+                            .iter()
+                            .flat_map(|p| &p.profiles)
+                            .map(|p| (id.clone(), p.id.clone()))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect()
+        }
+    };
     let paste_agents = agent_ids.clone();
     let paste_default = default_agent.clone();
     let rules_title = rules_reason.clone();
@@ -156,11 +225,14 @@ fn OverviewView(overview: Overview) -> impl IntoView {
             <dl class="facts">
                 <div><dt>"State dir"</dt><dd><code>{state_dir.clone()}</code></dd></div>
                 <div><dt>"Config"</dt><dd><code>{config_note}</code></dd></div>
-                <div><dt>"Read at"</dt><dd>{read_at} " · " <a href="" rel="external" class="reload">"Reload"</a></dd></div>
+                <div><dt>"Read at"</dt><dd>{move || read_at.get()} " · " <a href="" rel="external" class="reload">"Reload"</a></dd></div>
                 <div><dt>"Status rules"</dt><dd title=rules_title>{rules_label} <span class="muted">" (from " {rules_reason} ")"</span></dd></div>
             </dl>
         </section>
-        {(!problems.is_empty()).then(|| view! { <Problems problems /> })}
+        {move || {
+            let problems = problems.get();
+            (!problems.is_empty()).then(|| view! { <Problems problems /> })
+        }}
     }
     .into_any();
     let toolbar = view! {
@@ -189,7 +261,7 @@ fn OverviewView(overview: Overview) -> impl IntoView {
                     agent_ids=paste_agents.clone()
                     default_agent=paste_default.clone()
                     known_providers=known_providers.clone()
-                    existing=existing.clone()
+                    existing=existing()
                 />
             }
             .into_any()
@@ -201,9 +273,12 @@ fn OverviewView(overview: Overview) -> impl IntoView {
         {paste}
         {if state_found {
             view! {
-                <SummaryLine summary />
+                {move || view! { <SummaryLine summary=summary.get() /> }}
                 <AgentFilter agent_ids selected=selected_agent />
-                {agents.into_iter().map(|agent| view! { <AgentSection agent /> }).collect_view()}
+                {cards
+                    .into_iter()
+                    .map(|(_, card)| move || view! { <AgentSection agent=card.get() /> })
+                    .collect_view()}
             }
                 .into_any()
         } else {
