@@ -35,7 +35,8 @@ fn service_and_actor() -> Result<(panel_service::PanelService, String), AppError
 #[server(prefix = "/api", endpoint = "paste", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn paste_secret(request: crate::views::PasteRequest) -> Result<crate::views::PasteOutcome, AppError> {
     let (service, actor) = service_and_actor()?;
-    Ok(service.paste(&actor, request).await?)
+    let session = crate::session::require_admin()?;
+    Ok(service.paste(&actor, &session.key, request).await?)
 }
 
 /// Set a provider's stored order (first tried first), based on the version the page read.

@@ -16,6 +16,9 @@ pub struct AdminSession {
     pub csrf_token: String,
     /// The client's address (behind a trusted proxy: the forwarded one), for the audit log.
     pub client: String,
+    /// An opaque key of this login session (not a secret, never the cookie): per-session limits
+    /// such as the paste budget are counted under it.
+    pub key: String,
 }
 
 /// Facts about how this server is reached, provided as context to every render.

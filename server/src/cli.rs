@@ -116,8 +116,8 @@ pub struct ServeArgs {
     #[arg(long, env = "OPENCLAW_PANEL_OPENCLAW_TIMEOUT", default_value_t = 120, value_name = "SECS")]
     pub openclaw_timeout: u64,
 
-    /// The built site (wasm, JS, CSS). Default: target/site under the current directory, else next
-    /// to the binary (../site).
+    /// The built site (wasm, JS, CSS). Default: beside the binary (site/ next to it, else ../site,
+    /// where scripts/build.sh puts it); never the current directory.
     #[arg(long, env = "OPENCLAW_PANEL_SITE_ROOT", value_name = "DIR")]
     pub site_root: Option<PathBuf>,
 }

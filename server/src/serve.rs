@@ -52,20 +52,25 @@ pub fn run(args: ServeArgs) -> ExitCode {
     }
 }
 
+/// The built site: `--site-root` when given; else beside the binary (`site/` next to it, or
+/// `../site` as `scripts/build.sh` lays out `target/`). Never the working directory: a panel
+/// started in a directory another user can write would serve that user's script to the admin
+/// (security issue 15, item 7).
 fn site_root(flag: Option<PathBuf>) -> Result<PathBuf, ServeError> {
     if let Some(dir) = flag {
         return if dir.join("pkg").is_dir() { Ok(dir) } else { Err(ServeError::NoSite(dir)) };
     }
-    let cwd = PathBuf::from("target/site");
-    if cwd.join("pkg").is_dir() {
-        return Ok(cwd);
-    }
-    let beside_exe =
-        std::env::current_exe().ok().and_then(|exe| exe.parent().and_then(|d| d.parent()).map(|d| d.join("site")));
-    match beside_exe {
-        Some(dir) if dir.join("pkg").is_dir() => Ok(dir),
-        _ => Err(ServeError::NoSite(cwd)),
-    }
+    let exe_dir = std::env::current_exe()
+        .and_then(|exe| exe.canonicalize())
+        .ok()
+        .and_then(|exe| exe.parent().map(PathBuf::from))
+        .unwrap_or_default();
+    let candidates = [exe_dir.join("site"), exe_dir.parent().map(|d| d.join("site")).unwrap_or_default()];
+    candidates
+        .iter()
+        .find(|dir| dir.is_absolute() && dir.join("pkg").is_dir())
+        .cloned()
+        .ok_or_else(|| ServeError::NoSite(candidates[1].clone()))
 }
 
 fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
@@ -161,6 +166,9 @@ fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
         std::time::Duration::from_secs(args.openclaw_timeout),
     );
     let guard = crate::guard::GuardPolicy::for_bind(local, tls.is_some(), &args.allowed_hosts);
+    // The runtime first: the router's session store starts its pruning task on it.
+    let runtime = tokio::runtime::Runtime::new().map_err(ServeError::Server)?;
+    let _entered = runtime.enter();
     let router = crate::http::router(crate::http::PanelApp {
         service,
         options: crate::http::site_options(site_root, local),
@@ -172,7 +180,6 @@ fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
     let tls = tls.as_ref().map(crate::tls::TlsMaterial::server_config).transpose()?;
     let mut limits = crate::listener::ConnectionLimits::for_descriptors(descriptors);
     limits.exempt = args.trusted_proxies.clone();
-    let runtime = tokio::runtime::Runtime::new().map_err(ServeError::Server)?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener).map_err(ServeError::Server)?;
         crate::listener::serve(listener, tls, router, limits, shutdown_signal()).await;

@@ -163,3 +163,60 @@ fn seed_demo_writes_a_private_state_dir_and_refuses_a_used_one() {
     let again = panel().args(["seed-demo", "--state-dir"]).arg(&state).output().unwrap();
     assert_eq!(again.status.code(), Some(2));
 }
+
+#[test]
+fn the_site_is_never_taken_from_the_working_directory() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let bin_dir = dir.path().join("bin");
+    std::fs::create_dir_all(&bin_dir).unwrap();
+    let bin = bin_dir.join("openclaw-auth-panel");
+    let built = env!("CARGO_BIN_EXE_openclaw-auth-panel");
+    if std::fs::hard_link(built, &bin).is_err() {
+        std::fs::copy(built, &bin).unwrap();
+    }
+    // Another user's directory with a planted site where the old default looked.
+    let work = dir.path().join("work");
+    std::fs::create_dir_all(work.join("target/site/pkg")).unwrap();
+    std::fs::write(work.join("target/site/pkg/openclaw-auth-panel.js"), "planted()").unwrap();
+    let serve = |bin: &std::path::Path| {
+        let mut cmd = Command::new(bin);
+        cmd.current_dir(&work)
+            .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--data-dir"])
+            .arg(dir.path().join("data"))
+            .env_remove("OPENCLAW_PANEL_SITE_ROOT")
+            .env("OPENCLAW_PANEL_LOG", "warn");
+        cmd
+    };
+
+    // No site beside the binary: refused; the planted one is not served.
+    let out = serve(&bin).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("scripts/build.sh") && !stderr.contains("work/target"), "{stderr}");
+
+    // A site beside the binary is used, whatever the working directory holds.
+    std::fs::create_dir_all(bin_dir.join("site/pkg")).unwrap();
+    std::fs::write(bin_dir.join("site/pkg/openclaw-auth-panel.js"), "beside()").unwrap();
+    let mut child = serve(&bin).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    // Read the banner for the port, and keep draining stderr (a closed pipe would stop the server).
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(rest) = line.split("serving on http://127.0.0.1:").nth(1) {
+                let _ = tx.send(rest.trim_end_matches('/').parse::<u16>().ok());
+            }
+        }
+    });
+    let port = rx.recv_timeout(std::time::Duration::from_secs(30)).ok().flatten().expect("the banner names the port");
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET /pkg/openclaw-auth-panel.js HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("beside()") && !answer.contains("planted()"), "{answer}");
+}

@@ -440,7 +440,7 @@ fn read_back(version: &str, fixture: &str) {
         .and_then(|a| a.iter().find(|p| p["provider"] == "openai"))
         .map(|p| p["env"]["value"].clone())
         .unwrap_or_default();
-    assert_eq!(seen, openclaw_state::mask::mask_secret(env_key), "{version}: OpenClaw reads the value we wrote");
+    assert_eq!(seen, openclaw_state::mask::openclaw_mask(env_key), "{version}: OpenClaw reads the value we wrote");
 
     // env unset.
     ok(&ours(&state, &["env", "unset", "OPENAI_API_KEY"], None), "env unset");

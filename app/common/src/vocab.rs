@@ -202,6 +202,9 @@ pub enum AuditAction {
     EnvSet,
     EnvUnset,
     DoctorFix,
+    /// A paste that was only checked (nothing saved) and named a profile holding the same
+    /// secret: recorded so that guessing through previews leaves a trail.
+    PastePreview,
 }
 
 impl AuditAction {
@@ -216,6 +219,7 @@ impl AuditAction {
             Self::EnvSet => "env-set",
             Self::EnvUnset => "env-unset",
             Self::DoctorFix => "doctor-fix",
+            Self::PastePreview => "paste-preview",
         }
     }
 }
@@ -278,6 +282,7 @@ mod tests {
             AuditAction::EnvSet,
             AuditAction::EnvUnset,
             AuditAction::DoctorFix,
+            AuditAction::PastePreview,
         ] {
             assert_eq!(word(a), a.as_str());
         }

@@ -251,7 +251,16 @@ fn hints_are_reported_and_strict_refuses_them() {
     let again = w
         .paste(None, "anthropic", Some("anthropic:k2"), SecretKind::ApiKey, &secret(TOKEN), None, false, None)
         .unwrap();
-    assert!(again.hints.iter().any(|h| h.message.contains("anthropic:k")), "same secret named: {:?}", again.hints);
+    // A paste that carries a hint is not compared with the stored secrets (that made the preview
+    // an oracle for guesses, security issue 15); a clean paste of the same secret is.
+    assert!(!again.hints.iter().any(|h| h.message.contains("stored already")), "{:?}", again.hints);
+    let clean =
+        w.paste(None, "anthropic", Some("anthropic:k4"), SecretKind::Token, &secret(TOKEN), None, false, None).unwrap();
+    assert!(
+        clean.hints.iter().any(|h| h.message.contains("stored already as anthropic:k")),
+        "same secret named: {:?}",
+        clean.hints
+    );
     let err = w
         .paste(None, "anthropic", Some("anthropic:k3"), SecretKind::ApiKey, &secret(TOKEN), None, true, None)
         .unwrap_err();

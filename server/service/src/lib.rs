@@ -14,6 +14,7 @@ mod doctor;
 pub mod error;
 pub mod openclaw_doctor;
 pub mod overview;
+pub mod paste_budget;
 pub mod scrub;
 mod writes;
 
@@ -46,6 +47,8 @@ pub struct PanelService {
     config: Arc<PanelConfig>,
     /// Runs the real `openclaw doctor`, one at a time.
     openclaw_doctor: openclaw_doctor::DoctorRunner,
+    /// Pastes checked per login session.
+    paste_budget: Arc<paste_budget::PasteBudget>,
 }
 
 /// How long OpenClaw's doctor may take by default (50 agents take 11–14 s here).
@@ -68,7 +71,7 @@ impl PanelService {
             state_dir: config.location.state_dir.clone(),
             config_path: config.location.config_path.clone(),
         });
-        Self { config: Arc::new(config), openclaw_doctor }
+        Self { config: Arc::new(config), openclaw_doctor, paste_budget: Arc::default() }
     }
 
     pub fn config(&self) -> &PanelConfig {

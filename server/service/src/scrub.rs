@@ -156,12 +156,13 @@ mod tests {
         }
         assert!(out.contains("env OPENAI_API_KEY "), "{out}");
         assert!(out.contains("task-runner sk-short"), "{out}");
-        assert!(out.contains("cfg-PROV...23456789"), "{out}");
+        // 26 characters: 4 + 4 shown (the panel's stricter mask for 17–31).
+        assert!(out.contains("cfg-...6789"), "{out}");
     }
 
     #[test]
     fn shapes_keep_the_text_around_them() {
         assert_eq!(mask_shapes("no secrets here, ümlaut sk-"), "no secrets here, ümlaut sk-");
-        assert_eq!(mask_shapes("k=sk-or-v1-0123456789abcdef."), "k=sk-or-v1...9abcdef.");
+        assert_eq!(mask_shapes("k=sk-or-v1-0123456789abcdef."), "k=sk-o...def.");
     }
 }

@@ -4,7 +4,7 @@
 
 use openclaw_state::write::engine::{HintView, PasteInput, RemovePreview, Revision, WriteError, WriteReport, Writer};
 use openclaw_state::write::expiry::Expiry;
-use openclaw_state::write::normalize::SecretKind;
+use openclaw_state::write::normalize::{Hint, SecretKind};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::PanelService;
@@ -111,6 +111,17 @@ impl PanelService {
         done.refreshed = Some(Box::new(refreshed));
     }
 
+    /// Records a paste preview that named a profile holding the same secret (nothing saved).
+    fn audit_preview(&self, actor: &str, agent: &str, provider: &str, pasted_as: &str, same: &str) {
+        let Some(dir) = &self.config().data_dir else { return };
+        let target = AuditTarget::new(agent, Some(provider.to_owned()), Some(pasted_as.to_owned()));
+        let line = format!("preview only, nothing saved: the pasted secret is the one stored as {same}");
+        let entry = super::audit::AuditEntry::new(actor, AuditAction::PastePreview, target, Ok(vec![line]));
+        if let Err(e) = AuditLog::in_dir(dir).append(&entry) {
+            tracing::error!(error = %e, "cannot write the audit log");
+        }
+    }
+
     /// Audits a write's result, maps it for the page and adds what the page shows after it.
     fn finish_write(
         &self,
@@ -148,8 +159,13 @@ impl PanelService {
     /// A paste: prepared once (one read of the state); its hints shown first (nothing written)
     /// unless confirmed, else that same preparation written.
     #[tracing::instrument(skip_all, fields(agent = request.agent.as_deref(), action = "paste"))]
-    pub async fn paste(&self, actor: &str, request: PasteRequest) -> Result<PasteOutcome, ServiceError> {
+    /// `session`: the login session's opaque key, for its paste budget ([`crate::paste_budget`]).
+    pub async fn paste(&self, actor: &str, session: &str, request: PasteRequest) -> Result<PasteOutcome, ServiceError> {
         let PasteRequest { agent, provider, profile_id, kind: paste_kind, secret, expires_in, confirmed } = request;
+        self.paste_budget.take(session, super::now_ms()).map_err(|spent| {
+            tracing::warn!(actor, "paste refused: the session's paste budget is spent");
+            ServiceError::Refused(spent.to_string())
+        })?;
         let kind = match paste_kind {
             PasteKind::Token => SecretKind::Token,
             PasteKind::ApiKey | PasteKind::ApiKeyToEnv => SecretKind::ApiKey,
@@ -188,6 +204,11 @@ impl PanelService {
             };
             if !confirmed && let Some(p) = &prepared {
                 let hints = p.hints_needing_yes();
+                for hint in &hints {
+                    if let Hint::SameSecretAs { profile_id: same } = &hint.hint {
+                        this.audit_preview(&actor, &audit_agent, &input.provider, p.profile_id(), same);
+                    }
+                }
                 if !hints.is_empty() {
                     return Ok(PasteOutcome::Confirm {
                         profile_id: p.profile_id().to_owned(),

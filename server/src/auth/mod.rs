@@ -7,6 +7,7 @@ pub mod password;
 pub mod peer;
 pub mod routes;
 pub mod session;
+pub mod session_store;
 pub mod setup_window;
 
 use std::hash::{Hash, Hasher};

@@ -311,7 +311,13 @@ pub async fn require_session(
         .resolve(peer(&request), request.headers())
         .map(|ip| ip.to_string())
         .unwrap_or_else(|| "unknown".to_owned());
-    request.extensions_mut().insert(AdminSession { csrf_token: data.csrf, client });
+    // The session's key for per-session limits: a digest of its CSRF token, which is made per
+    // login and never leaves the server in this form.
+    let key = {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(format!("session-key:{}", data.csrf)).iter().take(12).map(|b| format!("{b:02x}")).collect()
+    };
+    request.extensions_mut().insert(AdminSession { csrf_token: data.csrf, client, key });
     next.run(request).await
 }
 

@@ -1,5 +1,5 @@
-//! Admin sessions: tower-sessions with an in-memory store (a restart logs the admin out and
-//! nothing secret is written to disk). The session holds the login time (for the absolute limit),
+//! Admin sessions: tower-sessions with an in-memory store that drops expired sessions
+//! ([`super::session_store`]; a restart logs the admin out and nothing secret is written to disk). The session holds the login time (for the absolute limit),
 //! the CSRF token, and the epoch of the password it was opened with.
 
 use std::time::Duration;
@@ -7,7 +7,9 @@ use std::time::Duration;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, MemoryStore, Session, SessionManagerLayer};
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
+
+use super::session_store::PrunedMemoryStore;
 
 use super::{AuthService, AuthSettings, CredentialEpoch};
 
@@ -34,9 +36,9 @@ pub fn cookie_name(settings: &AuthSettings) -> String {
 /// The session layer: HttpOnly, SameSite=Strict, Path=/, Secure exactly when TLS is on (a
 /// browser drops a Secure cookie over plain HTTP), idle expiry, saved on every request so that
 /// activity extends it.
-pub fn layer(settings: &AuthSettings) -> SessionManagerLayer<MemoryStore> {
+pub fn layer(settings: &AuthSettings) -> SessionManagerLayer<PrunedMemoryStore> {
     let idle = time::Duration::try_from(settings.idle_timeout).unwrap_or(time::Duration::minutes(30));
-    SessionManagerLayer::new(MemoryStore::default())
+    SessionManagerLayer::new(PrunedMemoryStore::start())
         .with_name(cookie_name(settings))
         .with_http_only(true)
         .with_same_site(SameSite::Strict)

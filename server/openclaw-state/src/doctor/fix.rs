@@ -41,19 +41,21 @@ pub fn apply(writer: &Writer, snapshot: &StateSnapshot, key: &str) -> Result<App
     let loc = &snapshot.location;
     let report = match &fix {
         Fix::Chmod { path, mode } => {
-            // Only the state dir and files under it or the config: what the checks list.
-            if !(path.starts_with(&loc.state_dir) || *path == loc.config_path) {
+            // Only the state dir and what is under it, or the config file in its own dir: what
+            // the checks list. Opened without following any link (no check-then-act window).
+            let root = if path.starts_with(&loc.state_dir) {
+                loc.state_dir.clone()
+            } else if *path == loc.config_path {
+                loc.config_path.parent().map(PathBuf::from).unwrap_or_default()
+            } else {
                 return Err(FixError::Manual(format!("{} is outside the state dir", loc.display(path))));
-            }
-            let meta = std::fs::symlink_metadata(path).map_err(|source| FixError::Io { path: path.clone(), source })?;
-            if meta.file_type().is_symlink() {
-                return Err(FixError::Manual(format!(
-                    "{} is a symbolic link; chmod its target yourself",
-                    loc.display(path)
-                )));
-            }
-            crate::write::atomic::set_mode(path, *mode)
-                .map_err(|source| FixError::Io { path: path.clone(), source })?;
+            };
+            crate::write::beneath::chmod_beneath(&root, path, *mode).map_err(|e| match e {
+                crate::write::beneath::BeneathError::Io(source) => FixError::Io { path: path.clone(), source },
+                refused => {
+                    FixError::Manual(refused.to_string().replace(&path.display().to_string(), &loc.display(path)))
+                }
+            })?;
             None
         }
         Fix::ClearCooldown { agent, profile_id } => Some(writer.clear_cooldown(Some(agent), profile_id, None)?),

@@ -398,6 +398,61 @@ fn modes_are_found_and_fixed() {
 }
 
 #[test]
+fn the_chmod_fix_never_changes_a_file_outside_the_state_dir() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let mode = |p: &Path| std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777;
+    let base = Base::new("era-a-3.31");
+    let outside = base.state.parent().unwrap().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    let writer = Writer::new(crate::StateLocation::in_dir(&base.state));
+
+    // An agent dir that is a link to a dir elsewhere, whose store is 0644: the fix refuses.
+    let agent_dir = base.state.join("agents/main/agent");
+    std::fs::rename(&agent_dir, outside.join("agent")).unwrap();
+    symlink(outside.join("agent"), &agent_dir).unwrap();
+    let victim = outside.join("agent/auth-profiles.json");
+    chmod(&victim, 0o644);
+    let found = base.findings("file-permissions");
+    let through_link = found.iter().find(|f| f.path.contains("auth-profiles.json")).expect("the store is found");
+    let e = fix::apply(&writer, &base.snapshot(), &through_link.key).unwrap_err();
+    assert!(e.to_string().contains("symbolic link"), "{e}");
+    assert_eq!(mode(&victim), 0o644, "the file outside is untouched");
+
+    // `.env` swapped between a 0640 file and a link to an outside file while fixes are asked for
+    // again and again: the outside file never changes (no window between check and chmod).
+    let target = outside.join("victim.env");
+    std::fs::write(&target, "X=1\n").unwrap();
+    chmod(&target, 0o644);
+    let env = base.state.join(".env");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let swapper = {
+        let (env, target, stop) = (env.clone(), target.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let (file, link) = (env.with_extension("swap-file"), env.with_extension("swap-link"));
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                std::fs::write(&file, "OPENAI_API_KEY=sk-x\n").unwrap();
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+                std::fs::rename(&file, &env).unwrap();
+                let _ = std::fs::remove_file(&link);
+                symlink(&target, &link).unwrap();
+                std::fs::rename(&link, &env).unwrap();
+            }
+        })
+    };
+    let (mut attempts, started) = (0, std::time::Instant::now());
+    while attempts < 300 && started.elapsed() < std::time::Duration::from_secs(30) {
+        if let Some(f) = base.findings("file-permissions").into_iter().find(|f| f.path.contains(".env")) {
+            let _ = fix::apply(&writer, &base.snapshot(), &f.key);
+            attempts += 1;
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    swapper.join().unwrap();
+    assert!(attempts >= 20, "only {attempts} fixes were tried");
+    assert_eq!(mode(&target), 0o644, "a swapped-in link's target was changed");
+}
+
+#[test]
 fn stale_locks_are_removed_and_live_ones_left_alone() {
     let base = Base::new("era-a-3.31");
     assert!(base.findings("stale-lock").is_empty());

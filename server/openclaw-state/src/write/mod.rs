@@ -2,6 +2,7 @@
 //! text, and (in the modules built on these) the same edits its CLI makes, in every era.
 
 pub mod atomic;
+pub mod beneath;
 pub mod config_edit;
 pub mod engine;
 pub mod env_file;

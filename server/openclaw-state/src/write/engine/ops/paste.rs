@@ -164,7 +164,12 @@ impl Writer {
         let (target, agent_state) = self.target(&snapshot, input.agent.as_deref())?;
         let revision = self.load(&target)?.revision();
         let mut hints = normalized.hints;
-        for other in &agent_state.profiles {
+        // The stored secrets are compared only with a clean paste (nothing dropped, joined or
+        // unquoted, the right kind): a paste made to carry a hint, so that nothing is saved
+        // whatever the answer, must not learn whether it equals a stored secret (security
+        // issue 15: that made the preview an oracle for guesses).
+        let clean = !hints.iter().any(Hint::needs_confirmation);
+        for other in agent_state.profiles.iter().filter(|_| clean) {
             if other.id != profile_id
                 && other
                     .credential
