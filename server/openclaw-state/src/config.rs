@@ -48,7 +48,7 @@ pub struct Config {
 impl Config {
     /// Reads the config; a missing file is `Ok(None)` (OpenClaw runs without one).
     pub fn read(path: &Path) -> Result<Option<Self>, ConfigError> {
-        let text = match std::fs::read_to_string(path) {
+        let text = match crate::bounded::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => return Err(ConfigError::Io { path: path.to_path_buf(), source }),

@@ -75,19 +75,21 @@ pub fn is_credential_var(name: &str) -> bool {
 pub fn read_dotenv(path: &Path) -> (Vec<(String, String)>, Vec<Problem>) {
     let mut out = Vec::new();
     let mut problems = Vec::new();
-    let iter = match dotenvy::from_path_iter(path) {
-        Ok(iter) => iter,
-        Err(dotenvy::Error::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return (out, problems),
+    // Read with the size cap first, then parsed from memory.
+    let bytes = match crate::bounded::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (out, problems),
         Err(e) => {
-            problems.push(Problem::error(
-                path,
-                format!("cannot read: {}", describe(&e)),
-                "Check the file's permissions.",
-            ));
+            let hint = if e.kind() == std::io::ErrorKind::InvalidData {
+                "Look at what filled the file; OpenClaw's .env holds a few KEY=value lines."
+            } else {
+                "Check the file's permissions."
+            };
+            problems.push(Problem::error(path, format!("cannot read: {e}"), hint));
             return (out, problems);
         }
     };
-    for item in iter {
+    for item in dotenvy::from_read_iter(bytes.as_slice()) {
         match item {
             Ok(pair) => out.push(pair),
             Err(e) => problems.push(Problem::warning(

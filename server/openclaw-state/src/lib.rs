@@ -11,6 +11,7 @@
 //! [`write`] holds the write side: OpenClaw's lock protocol, atomic replacement and JSON text.
 
 pub mod analysis;
+pub mod bounded;
 pub mod config;
 pub mod credential;
 pub mod doctor;

@@ -27,7 +27,7 @@ pub struct ModelsJson {
 /// Reads `<dir>/models.json`; `Ok(None)` when there is none.
 pub fn read(dir: &Path) -> Result<Option<ModelsJson>, Problem> {
     let path = dir.join(MODELS_JSON);
-    let bytes = match std::fs::read(&path) {
+    let bytes = match crate::bounded::read(&path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {

@@ -519,6 +519,31 @@ mod tests {
     }
 
     #[test]
+    fn huge_files_are_problems_not_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write(&d.join("agents/main/agent/auth-profiles.json"), GOOD);
+        for huge in ["agents/big/agent/auth-profiles.json", ".env", "openclaw.json"] {
+            write(&d.join(huge), "");
+            std::fs::File::options()
+                .write(true)
+                .open(d.join(huge))
+                .unwrap()
+                .set_len(crate::bounded::MAX_FILE_BYTES + 1)
+                .unwrap();
+        }
+        let snap = read(d);
+        for huge in ["auth-profiles.json", ".env", "openclaw.json"] {
+            assert!(
+                snap.problems.iter().any(|p| p.path.ends_with(huge) && p.message.contains("larger than 16 MiB")),
+                "{huge}: {:#?}",
+                snap.problems
+            );
+        }
+        assert!(snap.agent("main").unwrap().profile("openai:default").is_some(), "the rest is read");
+    }
+
+    #[test]
     fn bad_files_are_reported_and_the_rest_is_read() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();

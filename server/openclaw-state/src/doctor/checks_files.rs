@@ -121,7 +121,7 @@ fn locks_and_temps(snapshot: &StateSnapshot, files: &[PathBuf], out: &mut Vec<Fi
 /// `.env` lines that do not parse, by line number (never the line: it may hold a secret).
 fn dotenv(snapshot: &StateSnapshot, out: &mut Vec<Finding>) {
     let path = snapshot.location.dotenv_path();
-    let Ok(text) = std::fs::read_to_string(&path) else { return };
+    let Ok(text) = crate::bounded::read_to_string(&path) else { return };
     for (index, line) in text.lines().enumerate() {
         let trimmed = line.trim();
         if trimmed.is_empty() || trimmed.starts_with('#') {

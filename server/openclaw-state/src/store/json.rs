@@ -13,7 +13,7 @@ pub const STATE_FILE: &str = "auth-state.json";
 
 /// Reads a JSON document; `Ok(None)` when the file does not exist.
 pub fn read_json(path: &Path) -> Result<Option<Value>, StoreError> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::bounded::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(source) => return Err(StoreError::Io { path: path.to_path_buf(), source }),

@@ -40,7 +40,7 @@ pub enum ConfigEditError {
 
 impl ConfigDoc {
     pub fn read(path: &Path) -> Result<Self, ConfigEditError> {
-        let original = match std::fs::read_to_string(path) {
+        let original = match crate::bounded::read_to_string(path) {
             Ok(text) => Some(text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(source) => return Err(ConfigEditError::Read { path: path.to_owned(), source }),
@@ -267,7 +267,7 @@ pub fn rotate_backups(path: &Path) -> std::io::Result<()> {
             std::fs::rename(&from, bak(i + 1))?;
         }
     }
-    let bytes = std::fs::read(path)?;
+    let bytes = crate::bounded::read(path)?;
     super::atomic::replace_file(&bak(0), &bytes)
 }
 

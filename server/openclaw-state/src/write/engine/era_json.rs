@@ -22,7 +22,7 @@ use crate::write::lock::{LockRetry, SidecarLock};
 use crate::write::store_doc::StoreDocs;
 
 fn read_json_file(path: &Path) -> Result<Option<(String, Value)>, WriteError> {
-    match std::fs::read_to_string(path) {
+    match crate::bounded::read_to_string(path) {
         Ok(text) => {
             let value = serde_json::from_str(&text)
                 .map_err(|e| WriteError::Corrupt { path: path.to_owned(), message: e.to_string() })?;

@@ -15,7 +15,7 @@ use crate::write::normalize::{self, InputError, SecretKind};
 use crate::write::{atomic, env_file};
 
 fn read_text(path: &Path) -> Result<Option<String>, WriteError> {
-    match std::fs::read_to_string(path) {
+    match crate::bounded::read_to_string(path) {
         Ok(t) => Ok(Some(t)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(WriteError::Io { path: path.to_owned(), source }),
