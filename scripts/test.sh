@@ -56,6 +56,9 @@ ORACLE_CASES_DIR="$cases" cargo test -p server --test oracle_conformance -- --ig
 ORACLE_DIR="$oracle" cargo test -p server --test oracle_writes -- --ignored 2>&1 | tee -a "$log"
 # OpenClaw's own doctor, run by the panel: 2026.9.6 lint JSON and 2026.3.31 text boxes parsed.
 ORACLE_DIR="$oracle" cargo test -p server --test openclaw_doctor -- --ignored 2>&1 | tee -a "$log"
+# The real gateways (2026.9.6, 2026.5.28, 2026.3.31), started one at a time on loopback and stopped
+# by process group: `gateway status` finds them, logs in, tells a wrong token and 3.x apart.
+ORACLE_DIR="$oracle" cargo test -p server --test gateway_real -- --ignored --test-threads=1 2>&1 | tee -a "$log"
 took
 
 # One closing line over every runner: cargo's "N passed; M failed" lines and Playwright's "N passed".

@@ -33,6 +33,9 @@ pub enum Command {
     /// config and store disagreeing, file modes, stale locks, legacy files, ...), each with what to
     /// do. Exit 1 when an error is found, else 2 when a warning is, else 0.
     Doctor(DoctorArgs),
+    /// The running OpenClaw gateway of this state dir (`gateway status`): where it listens,
+    /// whether it answers, and whether the panel can log in to apply changes.
+    Gateway(GatewayArgs),
     /// Write the demo state (sample profiles of every type, state and storage era) into a
     /// directory, for tests and screenshots. The secrets in it are fake.
     #[command(hide = true)]
@@ -161,6 +164,30 @@ pub struct StatusArgs {
     /// Exit with OpenClaw's codes: 0 ok, 1 expired or missing, 2 expiring within 24 h.
     #[arg(long)]
     pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GatewayArgs {
+    #[command(subcommand)]
+    pub command: GatewayCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GatewayCommand {
+    /// Port (and where it came from), whether the gateway answers (/healthz, /readyz), its version,
+    /// and whether the panel can log in to its RPC as an operator, with what to do if not. Exit 0
+    /// (connected), 1 (not running), 2 (running, but not ready or the panel cannot log in).
+    Status(GatewayStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GatewayStatusArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+
+    /// Print the status as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod data_dir;
 pub mod demo;
 pub mod doctor_cmd;
+pub mod gateway_cmd;
 pub mod guard;
 pub mod http;
 pub mod limits;

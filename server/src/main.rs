@@ -1,6 +1,6 @@
 //! `openclaw-auth-panel`: the web panel and its command line.
 
-use panel_server::{auth_cmd, cli, demo, doctor_cmd, password_cmd, serve, status_cmd};
+use panel_server::{auth_cmd, cli, demo, doctor_cmd, gateway_cmd, password_cmd, serve, status_cmd};
 
 use std::process::ExitCode;
 
@@ -23,6 +23,9 @@ fn main() -> ExitCode {
         cli::Command::Serve(args) => serve::run(args),
         cli::Command::Status(args) => status_cmd::run(args),
         cli::Command::Doctor(args) => doctor_cmd::run(args),
+        cli::Command::Gateway(args) => match args.command {
+            cli::GatewayCommand::Status(args) => gateway_cmd::status(args),
+        },
         cli::Command::Auth(args) => auth_cmd::run_auth(args.command),
         cli::Command::Env(args) => auth_cmd::run_env(args.command),
         cli::Command::ResetPassword(args) => password_cmd::run(&args.data.resolve()),
