@@ -178,6 +178,25 @@ pub enum GatewayCommand {
     /// and whether the panel can log in to its RPC as an operator, with what to do if not. Exit 0
     /// (connected), 1 (not running), 2 (running, but not ready or the panel cannot log in).
     Status(GatewayStatusArgs),
+    /// Make the running gateway use the credentials on disk for an agent, without a restart:
+    /// `models.authRefresh` (2026.9+) or `secrets.reload` (2026.5), then list what the gateway now
+    /// holds (`models.authStatus`). Exit 0 (applied), 1 (not running: it reads the disk at its
+    /// next start), 2 (cannot apply: the panel cannot log in, or the gateway needs a restart).
+    Apply(GatewayApplyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GatewayApplyArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+
+    /// The agent whose credentials changed (default: the default agent, usually `main`).
+    #[arg(long, value_name = "ID")]
+    pub agent: Option<String>,
+
+    /// Print the outcome as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,8 @@
-//! `gateway status`: the running OpenClaw gateway of the state dir, as `panel-gateway` sees it,
-//! in words or as JSON. Exit 0 when the panel can log in as an operator, 1 when nothing runs,
-//! 2 when something runs that is not ready or will not let the panel in.
+//! `gateway status` and `gateway apply`: the running OpenClaw gateway of the state dir, as
+//! `panel-gateway` sees it, in words or as JSON. `status` exits 0 when the panel can log in as an
+//! operator, 1 when nothing runs, 2 when something runs that is not ready or will not let the
+//! panel in; `apply` exits 0 when the gateway re-read the disk, 1 when nothing runs, 2 when it
+//! could not be applied.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -9,25 +11,28 @@ use panel_gateway::discover::{GatewayTarget, StateEnv};
 use panel_gateway::rpc::Timeouts;
 use panel_gateway::status::{GatewayStatus, Reach, gateway_status};
 
-use crate::cli::GatewayStatusArgs;
+use crate::cli::{GatewayApplyArgs, GatewayStatusArgs};
+
+/// The gateway of the state `args` name, and a runtime to talk to it; `Err`: the exit code.
+fn target_and_runtime(args: &crate::cli::StateArgs) -> Result<(GatewayTarget, tokio::runtime::Runtime), ExitCode> {
+    let config = crate::serve::panel_config(args);
+    let location = &config.location;
+    let parsed = openclaw_state::config::Config::read(&location.config_path).map_err(|e| {
+        eprintln!("openclaw-auth-panel: {e}; the gateway's port and token are read from it");
+        ExitCode::from(2)
+    })?;
+    let target = GatewayTarget::resolve(parsed.as_ref(), &StateEnv::read(location, !args.no_process_env));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| {
+        eprintln!("openclaw-auth-panel: {e}");
+        ExitCode::from(2)
+    })?;
+    Ok((target, runtime))
+}
 
 pub fn status(args: GatewayStatusArgs) -> ExitCode {
-    let config = crate::serve::panel_config(&args.state);
-    let location = &config.location;
-    let parsed = match openclaw_state::config::Config::read(&location.config_path) {
-        Ok(parsed) => parsed,
-        Err(e) => {
-            eprintln!("openclaw-auth-panel: {e}; the gateway's port and token are read from it");
-            return ExitCode::from(2);
-        }
-    };
-    let target = GatewayTarget::resolve(parsed.as_ref(), &StateEnv::read(location, !args.state.no_process_env));
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("openclaw-auth-panel: {e}");
-            return ExitCode::from(2);
-        }
+    let (target, runtime) = match target_and_runtime(&args.state) {
+        Ok(pair) => pair,
+        Err(code) => return code,
     };
     let status = runtime.block_on(gateway_status(&target, Timeouts::default()));
     let mut out = std::io::stdout().lock();
@@ -80,6 +85,89 @@ fn write_text(out: &mut impl Write, s: &GatewayStatus) -> std::io::Result<()> {
     }
     if let Some(fix) = &s.fix {
         writeln!(out, "What to do:  {fix}")?;
+    }
+    Ok(())
+}
+
+pub fn apply(args: GatewayApplyArgs) -> ExitCode {
+    let (target, runtime) = match target_and_runtime(&args.state) {
+        Ok(pair) => pair,
+        Err(code) => return code,
+    };
+    let agent = match &args.agent {
+        Some(agent) => match openclaw_state::ids::validate_agent_id(agent) {
+            Ok(_) => agent.clone(),
+            Err(e) => {
+                eprintln!("openclaw-auth-panel: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => {
+            let config = crate::serve::panel_config(&args.state);
+            openclaw_state::config::Config::read(&config.location.config_path)
+                .ok()
+                .flatten()
+                .map(|c| c.default_agent_id())
+                .unwrap_or_else(|| "main".to_owned())
+        }
+    };
+    let outcome = runtime.block_on(panel_gateway::apply::apply_store_change(&target, &agent, Timeouts::default()));
+    let mut out = std::io::stdout().lock();
+    let (written, code) = match &outcome {
+        Ok(done) => {
+            let code = if done.applied == panel_gateway::apply::Applied::NeedsRestart { 2 } else { 0 };
+            let written = if args.json {
+                serde_json::to_writer_pretty(&mut out, done).map_err(std::io::Error::from).and_then(|()| writeln!(out))
+            } else {
+                write_applied(&mut out, &agent, done)
+            };
+            (written, code)
+        }
+        Err(e) => {
+            let code = if matches!(e, panel_gateway::rpc::RpcError::NotRunning { .. }) { 1 } else { 2 };
+            let written = if args.json {
+                serde_json::to_writer_pretty(&mut out, &serde_json::json!({"error": e, "message": e.to_string()}))
+                    .map_err(std::io::Error::from)
+                    .and_then(|()| writeln!(out))
+            } else {
+                writeln!(out, "Not applied: {e}")
+            };
+            (written, code)
+        }
+    };
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("openclaw-auth-panel: {e}");
+    }
+    ExitCode::from(code)
+}
+
+fn write_applied(out: &mut impl Write, agent: &str, done: &panel_gateway::apply::ApplyOutcome) -> std::io::Result<()> {
+    use panel_gateway::apply::Applied;
+    let how = match done.applied {
+        Applied::AuthRefresh => {
+            format!("applied: the gateway re-read agent {agent}'s credentials (models.authRefresh)")
+        }
+        Applied::SecretsReload => "applied: the gateway re-read every agent's credentials (secrets.reload)".to_owned(),
+        Applied::NeedsRestart => "not applied: this gateway reads credentials only at start; restart it".to_owned(),
+    };
+    writeln!(out, "Gateway {}: {how}", done.version.as_deref().unwrap_or("(version unknown)"))?;
+    match &done.listed {
+        Some(listed) => {
+            let whose = if done.default_agent_only { "the default agent" } else { agent };
+            writeln!(out, "The gateway now lists for {whose}:")?;
+            for p in &listed.profiles {
+                writeln!(out, "  {} ({}, {}), provider {}", p.profile_id, p.kind, p.status, p.provider)?;
+            }
+            for (provider, var) in &listed.env_keys {
+                writeln!(out, "  {provider}: key from {var}")?;
+            }
+            if listed.profiles.is_empty() && listed.env_keys.is_empty() {
+                writeln!(out, "  nothing")?;
+            }
+        }
+        None => writeln!(out, "The gateway cannot say what it holds (no models.authStatus).")?,
     }
     Ok(())
 }

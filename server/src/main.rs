@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         cli::Command::Doctor(args) => doctor_cmd::run(args),
         cli::Command::Gateway(args) => match args.command {
             cli::GatewayCommand::Status(args) => gateway_cmd::status(args),
+            cli::GatewayCommand::Apply(args) => gateway_cmd::apply(args),
         },
         cli::Command::Auth(args) => auth_cmd::run_auth(args.command),
         cli::Command::Env(args) => auth_cmd::run_env(args.command),

@@ -59,11 +59,19 @@ impl Gateway {
 
 /// Writes `<home>/.openclaw/openclaw.json` for a loopback gateway on `port` with `token`.
 fn state(home: &Path, port: u16, token: &str) -> PathBuf {
+    state_of(home, port, token, None)
+}
+
+/// The same, recording `version` as the one that last wrote it (so our writes use its storage).
+fn state_of(home: &Path, port: u16, token: &str, version: Option<&str>) -> PathBuf {
     let state = home.join(".openclaw");
     std::fs::create_dir_all(&state).unwrap();
-    let config = serde_json::json!({
+    let mut config = serde_json::json!({
         "gateway": {"mode": "local", "port": port, "bind": "loopback", "auth": {"mode": "token", "token": token}}
     });
+    if let Some(v) = version {
+        config["meta"] = serde_json::json!({"lastTouchedVersion": v});
+    }
     std::fs::write(state.join("openclaw.json"), serde_json::to_string_pretty(&config).unwrap()).unwrap();
     openclaw_state::write::atomic::set_mode(&state.join("openclaw.json"), 0o600).unwrap();
     state
@@ -190,4 +198,99 @@ fn the_2026_3_31_gateway_is_running_but_speaks_another_protocol() {
     assert_eq!((code, json["reach"].as_str()), (2, Some("unreachable")), "{json}");
     assert!(json["fix"].as_str().unwrap().contains("restart"), "{json}");
     drop(gateway);
+}
+
+/// The panel's CLI on `state`: exit code and stdout.
+fn ours(state: &Path, args: &[&str], stdin: Option<&str>) -> (i32, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_openclaw-auth-panel"))
+        .args(args)
+        .arg("--state-dir")
+        .arg(state)
+        .env_remove("OPENCLAW_STATE_DIR")
+        .env_remove("OPENCLAW_CONFIG_PATH")
+        .env_remove("OPENCLAW_GATEWAY_TOKEN")
+        .env_remove("OPENCLAW_GATEWAY_PORT")
+        .env("OPENCLAW_PANEL_DATA_DIR", state.parent().unwrap().join("panel-data"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.code().is_some(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    (out.status.code().unwrap(), stdout + &String::from_utf8_lossy(&out.stderr))
+}
+
+/// What the gateway of `state_dir` lists for agent `main` now, without applying anything.
+fn listed(state_dir: &Path) -> panel_gateway::apply::Listed {
+    let config = openclaw_state::config::Config::read(&state_dir.join("openclaw.json")).unwrap();
+    let target = panel_gateway::GatewayTarget::resolve(
+        config.as_ref(),
+        &panel_gateway::discover::StateEnv::from_dotenv(Vec::new()),
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let mut client = panel_gateway::rpc::GatewayClient::connect(&target, Default::default()).await.unwrap();
+        let listed = panel_gateway::apply::listed(&mut client, "main").await.unwrap().expect("models.authStatus");
+        client.close().await;
+        listed
+    })
+}
+
+const PASTED: &str =
+    "sk-ant-oat01-GATEWAYGATEWAYGATEWAYGATEWAYGATEWAYGATEWAYGATEWAYGATEWAYGATEWAYGATEWAYGATEWAY-APPLY001";
+
+/// A token pasted with our CLI while the gateway runs is listed by it after `gateway apply`.
+fn apply_makes_the_gateway_list_a_pasted_token(version: &str, how: &str) {
+    let tmp = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let home = tmp.path().join("home");
+    let state_dir = state_of(&home, port, TOKEN, Some(version));
+    let mut gateway = start(version, &home, port);
+    wait_for(&mut gateway, &state_dir, |j| j["reach"] == "connected");
+
+    let (code, out) = ours(
+        &state_dir,
+        &["auth", "paste-token", "--provider", "anthropic", "--profile-id", "gateway-apply", "--expires-in", "30d"],
+        Some(PASTED),
+    );
+    assert_eq!(code, 0, "{out}");
+    let before = listed(&state_dir);
+    println!("{version}: before apply the gateway lists {:?}", before.profiles);
+    if version == "2026.9.6" {
+        // A running 2026.9.6 never reads a store edited behind its back (facts §11).
+        assert!(before.profile("anthropic:gateway-apply").is_none(), "listed before apply: {before:?}");
+    }
+
+    let started = Instant::now();
+    let (code, out) = ours(&state_dir, &["gateway", "apply", "--json"], None);
+    println!("{version}: gateway apply took {:?}", started.elapsed());
+    assert_eq!(code, 0, "{out}");
+    let done: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert_eq!(done["applied"], how, "{done}");
+    let listed_now = done["listed"]["profiles"].as_array().unwrap();
+    let pasted =
+        listed_now.iter().find(|p| p["profile_id"] == "anthropic:gateway-apply").unwrap_or_else(|| panic!("{done}"));
+    assert_eq!((pasted["kind"].as_str(), pasted["status"].as_str()), (Some("token"), Some("ok")), "{done}");
+    assert!(!out.contains(PASTED) && !out.contains(TOKEN), "no secret in the output");
+    drop(gateway);
+}
+
+#[test]
+#[ignore = "needs the OpenClaw oracle (ORACLE_DIR); starts a real gateway"]
+fn the_2026_9_6_gateway_uses_a_pasted_token_after_apply_and_not_before() {
+    apply_makes_the_gateway_list_a_pasted_token("2026.9.6", "auth-refresh");
+}
+
+#[test]
+#[ignore = "needs the OpenClaw oracle (ORACLE_DIR); starts a real gateway"]
+fn the_2026_5_28_gateway_lists_a_pasted_token_after_secrets_reload() {
+    apply_makes_the_gateway_list_a_pasted_token("2026.5.28", "secrets-reload");
 }

@@ -702,3 +702,30 @@ fn concurrent_writers_with_openclaw_lose_nothing() {
         assert_eq!(config_lost, 0, "{version}: config entries lost");
     }
 }
+
+#[test]
+#[ignore = "needs the OpenClaw oracle (ORACLE_DIR)"]
+fn a_paste_into_a_fresh_2026_9_6_state_is_read_by_openclaw() {
+    // A state OpenClaw 2026.9.6 has only run in once: the shared database exists, no store yet.
+    // Found while testing the gateway: without the `auth.sharedStore` row OpenClaw's own first
+    // write puts in, 2026.9.6 ignored our shared store and listed nothing.
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    let state = home.join(".openclaw");
+    std::fs::create_dir_all(&state).unwrap();
+    std::fs::write(state.join("openclaw.json"), r#"{"meta":{"lastTouchedVersion":"2026.9.6"}}"#).unwrap();
+    openclaw("2026.9.6", &home, &["models", "status", "--json"], None);
+    assert!(state.join("state/openclaw.sqlite").is_file(), "OpenClaw made its database");
+    ok(
+        &ours(&state, &["auth", "paste-token", "--provider", "anthropic", "--profile-id", "fresh"], Some(TOKEN)),
+        "paste-token into a fresh state",
+    );
+    let status = status_json("2026.9.6", &home);
+    let ids: Vec<&str> = status["auth"]["oauth"]["profiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["profileId"].as_str())
+        .collect();
+    assert_eq!(ids, ["anthropic:fresh"], "{}", status["auth"]);
+}

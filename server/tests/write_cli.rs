@@ -26,8 +26,11 @@ fn run(state: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     {
         use std::io::Write;
         let mut input = child.stdin.take().unwrap();
-        if let Some(text) = stdin {
-            input.write_all(text.as_bytes()).unwrap();
+        if let Some(text) = stdin
+            && let Err(e) = input.write_all(text.as_bytes())
+        {
+            // A command refused before it reads stdin (a usage error) may be gone already.
+            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
         }
     }
     child.wait_with_output().unwrap()

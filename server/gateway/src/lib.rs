@@ -6,9 +6,11 @@
 //!
 //! Invariants: every network step has a timeout and talks to 127.0.0.1 only; a gateway that is
 //! down, refuses our credential or never answers is a [`status::GatewayStatus`] state, never a
-//! panic or an error page; the gateway's credential is a `SecretString`, sent only in the
+//! panic or an error page; [`apply`] makes it re-read the credentials on disk and lists what it
+//! then holds; the gateway's credential is a `SecretString`, sent only in the
 //! `connect` frame, never logged or rendered (only where it came from is).
 
+pub mod apply;
 pub mod discover;
 pub mod probe;
 pub mod rpc;

@@ -48,6 +48,12 @@ pub const SHARED_STORE_ROW: JsonRow = JsonRow {
 };
 /// The shared order / lastGood / usageStats (`config_machine_state/authProfiles.state`).
 pub const SHARED_STATE_ROW: JsonRow = JsonRow { key: SHARED_STATE_KEY, ..SHARED_STORE_ROW };
+/// Where the default agent's store lives (`config_machine_state/auth.sharedStore`). OpenClaw
+/// 2026.9.6 reads the shared store row only when this says `{"location":"state-db"}`; its first
+/// write of the shared store puts it in (measured on a fresh state).
+pub const SHARED_LOCATION_ROW: JsonRow = JsonRow { key: "auth.sharedStore", ..SHARED_STORE_ROW };
+/// [`SHARED_LOCATION_ROW`]'s value.
+pub const SHARED_LOCATION_STATE_DB: &str = r#"{"location":"state-db"}"#;
 /// An agent database's store (`auth_profile_store/primary`).
 pub const AGENT_STORE_ROW: JsonRow = JsonRow {
     table: "auth_profile_store",

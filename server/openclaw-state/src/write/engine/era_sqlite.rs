@@ -19,7 +19,9 @@ use super::revision::Revision;
 use super::runner::{Applied, Decide, Loaded};
 use super::target::SqliteStore;
 use crate::rules::AgentDbSchema;
-use crate::store::sqlite::{AGENT_STATE_ROW, AGENT_STORE_ROW, JsonRow, SHARED_STORE_ROW};
+use crate::store::sqlite::{
+    AGENT_STATE_ROW, AGENT_STORE_ROW, JsonRow, SHARED_LOCATION_ROW, SHARED_LOCATION_STATE_DB, SHARED_STORE_ROW,
+};
 use crate::write::json_text::stringify_compact;
 use crate::write::store_doc::StoreDocs;
 use crate::write::{atomic, time};
@@ -185,6 +187,13 @@ pub(super) fn transact(
     if docs.profiles != before.profiles || now_loaded.profiles_text.is_none() {
         tx.execute(&row.upsert_sql("main"), rusqlite::params![row.key, new_p, now])
             .map_err(WriteError::sqlite(store_db))?;
+        // Without its location row, OpenClaw 2026.9.6 ignores the shared store (it reads the
+        // default agent's own database instead): on a fresh state the paste would be invisible.
+        if matches!(store, SqliteStore::Shared(_)) {
+            let at = &SHARED_LOCATION_ROW;
+            tx.execute(&at.insert_if_absent_sql("main"), rusqlite::params![at.key, SHARED_LOCATION_STATE_DB, now])
+                .map_err(WriteError::sqlite(store_db))?;
+        }
         files.push(store_db.to_owned());
     }
     let mut new_s = now_loaded.state_text.clone();
