@@ -104,8 +104,8 @@ test('paste a setup token with an expiry: saved, highlighted, ok with its time l
   await expect(notice).toContainText('Saved anthropic:laptop for agent main');
   await expect(notice).toContainText('sk-ant-o...LAPTOP01');
   await expect(notice.locator('input.pin-text')).toHaveValue('/model anthropic/claude-opus-4-6@anthropic:laptop');
-  // Era C: a running gateway reads SQLite by itself; the note says so (JSON eras and .env say restart).
-  await expect(notice.locator('.gateway-note')).toContainText('reads the change from SQLite');
+  // After the save the panel tells the running gateway; none runs here, and the note says so.
+  await expect(notice.locator('.gateway-note')).toContainText('No gateway is running on 127.0.0.1:18789');
   await expect(page.locator('section.paste')).toHaveCount(0);
   const saved = row(page, 'main', 'anthropic:laptop');
   await expect(saved).toHaveAttribute('data-status', 'ok');

@@ -149,11 +149,26 @@ impl PanelService {
     ) -> Result<WriteOutcome, ServiceError> {
         let this = self.clone();
         let actor = actor.to_owned();
-        crate::error::blocking("write task failed", move || {
+        let mut done = crate::error::blocking("write task failed", move || {
             let result = job(&this.writer());
             this.finish_write(&actor, action, &agent, provider, result)
         })
-        .await?
+        .await??;
+        self.apply_to_gateway(&mut done).await;
+        Ok(done)
+    }
+
+    /// Tells the running gateway about a change made (see [`crate::gateway`]).
+    async fn apply_to_gateway(&self, done: &mut WriteOutcome) {
+        let location = self.config().location.clone();
+        // The gateway's token is not a provider credential: the panel's own environment counts
+        // even with --no-process-env.
+        let Ok(target) =
+            crate::error::blocking("gateway lookup failed", move || super::gateway::target(&location, true)).await
+        else {
+            return;
+        };
+        super::gateway::apply_after_write(target, done).await;
     }
 
     /// A paste: prepared once (one read of the state); its hints shown first (nothing written)
@@ -184,7 +199,7 @@ impl PanelService {
         let input = PasteInput { agent, provider, profile_id, kind, secret: SecretString::from(secret), expiry };
         let this = self.clone();
         let actor = actor.to_owned();
-        crate::error::blocking("paste task failed", move || {
+        let mut outcome = crate::error::blocking("paste task failed", move || {
             let writer = this.writer();
             let provider = Some(input.provider.clone());
             // A confirmed paste to `.env` has nothing to prepare: no agent, no store.
@@ -223,7 +238,11 @@ impl PanelService {
             };
             this.finish_write(&actor, action, &audit_agent, provider, result).map(PasteOutcome::Saved)
         })
-        .await?
+        .await??;
+        if let PasteOutcome::Saved(done) = &mut outcome {
+            self.apply_to_gateway(done).await;
+        }
+        Ok(outcome)
     }
 
     /// What removing a profile would change, computed by the write engine (nothing is written).

@@ -120,17 +120,20 @@ pub(super) fn store_report(
     files: Vec<PathBuf>,
     version: Revision,
 ) -> WriteReport {
+    // What a running gateway does with a store change, measured (facts §11.1): 2026.3 reads it
+    // only at start; 2026.5 may use the old secret for a run and re-reads on `secrets.reload`;
+    // 2026.9 never re-reads a store changed behind its back until `models.authRefresh`.
     let (restart_gateway, restart_note) = match target.era {
-        Era::A | Era::B => (
+        Era::A => (
             true,
-            "Restart the gateway (`openclaw gateway restart`): a running gateway keeps its own copy of the JSON \
-             store and can write it back over this change."
+            "Restart the gateway (`openclaw gateway restart`): a running gateway of this version reads credentials \
+             only when it starts, and can write its own copy back over this change."
                 .to_owned(),
         ),
-        Era::C => (
+        Era::B | Era::C => (
             false,
-            "A running gateway reads the change from SQLite within a second; if it does not, run `openclaw \
-             gateway restart`."
+            "A running gateway keeps its old copy until told: run `openclaw-auth-panel gateway apply` (the panel's \
+             page does it after each change), or restart the gateway."
                 .to_owned(),
         ),
     };

@@ -1,0 +1,138 @@
+//! After a credential change from the page: the running gateway is told to re-read the agent's
+//! credentials ([`panel_gateway::apply`]), and what it then lists becomes the notice's gateway
+//! line, in place of the engine's generic advice. No gateway running is a sentence, not an error;
+//! nothing here restarts a gateway.
+//!
+//! Invariant: a write's result never depends on the gateway: the change is on disk before this
+//! runs, and a gateway that fails or hangs only changes the sentence (short timeouts).
+
+use std::time::Duration;
+
+use openclaw_state::StateLocation;
+use panel_gateway::apply::{Applied, ApplyOutcome, apply_store_change};
+use panel_gateway::discover::{GatewayTarget, StateEnv};
+use panel_gateway::rpc::{RpcError, Timeouts};
+use panel_views::WriteOutcome;
+
+/// The page waits at most this long for the gateway (a write is already done by then).
+const PAGE_TIMEOUTS: Timeouts =
+    Timeouts { open: Duration::from_secs(1), challenge: Duration::from_secs(3), call: Duration::from_secs(5) };
+
+/// The gateway of `location`, as `gateway status` finds it (`process_env`: also look in the
+/// panel's own environment for the gateway's token).
+pub(crate) fn target(location: &StateLocation, process_env: bool) -> GatewayTarget {
+    let config = openclaw_state::config::Config::read(&location.config_path).ok().flatten();
+    GatewayTarget::resolve(config.as_ref(), &StateEnv::read(location, process_env))
+}
+
+/// Applies the change `done` describes to the running gateway and says what came of it in
+/// `done.restart_note` / `done.restart_gateway`. Changes not about one agent (`.env`) keep the
+/// engine's advice: the gateway reads `.env` only when it starts.
+pub(crate) async fn apply_after_write(target: GatewayTarget, done: &mut WriteOutcome) {
+    if done.agent.is_empty() {
+        return;
+    }
+    let port = target.port;
+    let result = apply_store_change(&target, &done.agent, PAGE_TIMEOUTS).await;
+    let (must_restart, note) = describe(result, port, done);
+    done.restart_gateway = must_restart;
+    done.restart_note = note;
+}
+
+fn describe(result: Result<ApplyOutcome, RpcError>, port: u16, done: &WriteOutcome) -> (bool, String) {
+    match result {
+        Ok(outcome) => {
+            let version = outcome.version.as_deref().unwrap_or("the gateway");
+            if outcome.applied == Applied::NeedsRestart {
+                return (
+                    true,
+                    format!(
+                        "The running gateway ({version}) reads credentials only when it starts: restart it (`openclaw gateway restart`)."
+                    ),
+                );
+            }
+            let how = match outcome.applied {
+                Applied::AuthRefresh => "re-read this agent's credentials",
+                _ => "re-read every agent's credentials",
+            };
+            let confirmed = match (&outcome.listed, &done.profile_id) {
+                (Some(listed), Some(id)) => match listed.profile(id) {
+                    Some(p) => format!(" It now lists {id} as {}, {}.", p.kind, p.status),
+                    None if outcome.default_agent_only && done.agent != "main" => {
+                        " It reports on its default agent only, so this agent's listing cannot be checked here."
+                            .to_owned()
+                    }
+                    None => format!(" It does not list {id}."),
+                },
+                _ => String::new(),
+            };
+            (false, format!("Applied: the running gateway ({version}) {how}.{confirmed}"))
+        }
+        Err(RpcError::NotRunning { .. }) => {
+            (false, format!("No gateway is running on 127.0.0.1:{port}: it reads this change when it starts."))
+        }
+        Err(e) => (
+            true,
+            format!(
+                "Saved, but not applied to the running gateway ({e}). Run `openclaw-auth-panel gateway status` to see why, or restart the gateway."
+            ),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use panel_gateway::apply::{Listed, ListedProfile};
+
+    use super::*;
+
+    fn done(profile: Option<&str>) -> WriteOutcome {
+        WriteOutcome {
+            agent: "main".into(),
+            changes: vec![],
+            hints: vec![],
+            warnings: vec![],
+            restart_gateway: false,
+            restart_note: String::new(),
+            version: "v".into(),
+            profile_id: profile.map(str::to_owned),
+            masked: None,
+            provider: None,
+            next: None,
+            pin_command: None,
+            refreshed: None,
+        }
+    }
+
+    #[test]
+    fn each_outcome_is_a_sentence_that_says_what_the_gateway_did() {
+        let listed = Listed {
+            profiles: vec![ListedProfile {
+                provider: "anthropic".into(),
+                profile_id: "anthropic:work".into(),
+                kind: "token".into(),
+                status: "ok".into(),
+            }],
+            env_keys: vec![],
+        };
+        let applied = ApplyOutcome {
+            applied: Applied::AuthRefresh,
+            version: Some("2026.9.6".into()),
+            listed: Some(listed),
+            default_agent_only: false,
+        };
+        let (restart, note) = describe(Ok(applied.clone()), 18789, &done(Some("anthropic:work")));
+        assert!(!restart);
+        assert_eq!(
+            note,
+            "Applied: the running gateway (2026.9.6) re-read this agent's credentials. It now lists anthropic:work as token, ok."
+        );
+        let (_, note) = describe(Ok(applied), 18789, &done(Some("anthropic:gone")));
+        assert!(note.ends_with("It does not list anthropic:gone."), "{note}");
+        let (restart, note) = describe(Err(RpcError::NotRunning { port: 18789 }), 18789, &done(None));
+        assert!(!restart && note.contains("No gateway is running on 127.0.0.1:18789"), "{note}");
+        let refused = RpcError::Unauthorized { code: "AUTH_TOKEN_MISMATCH".into(), message: "unauthorized".into() };
+        let (restart, note) = describe(Err(refused), 18789, &done(None));
+        assert!(restart && note.contains("gateway status"), "{note}");
+    }
+}
