@@ -161,3 +161,19 @@ pub async fn openclaw_doctor_status() -> Result<crate::views::OpenClawDoctorView
     let (service, _) = service_and_actor()?;
     Ok(service.openclaw_doctor_status())
 }
+
+/// The running gateway, as the Gateway card shows it.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "gateway-status")))]
+#[server(prefix = "/api", endpoint = "gateway-status", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn get_gateway_status() -> Result<crate::views::GatewayView, AppError> {
+    let (service, _) = service_and_actor()?;
+    Ok(service.gateway_view().await?)
+}
+
+/// Makes the running gateway re-read every agent's credentials; one sentence per agent.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "gateway-apply")))]
+#[server(prefix = "/api", endpoint = "gateway-apply", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn apply_to_gateway() -> Result<Vec<String>, AppError> {
+    let (service, _) = service_and_actor()?;
+    Ok(service.apply_to_gateway_all().await?)
+}

@@ -116,6 +116,21 @@ test('profiles page: every era, state and mask; no secret anywhere', async ({ pa
   expect(errors, errors.join('\n')).toEqual([]);
 });
 
+test('the Gateway card says no gateway runs here and what to do', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1, { timeout: 15_000 });
+  const card = page.locator('section.gateway');
+  await expect(card.getByRole('heading', { name: 'Gateway' })).toBeVisible();
+  // The demo state names no gateway port: OpenClaw's default, where nothing listens in the tests.
+  await expect(card.locator('.gateway-state')).toHaveAttribute('data-reach', 'not-running', { timeout: 15_000 });
+  await expect(card).toContainText('ws://127.0.0.1:18789');
+  await expect(card).toContainText("OpenClaw's default");
+  await expect(card).toContainText('What to do: Start the gateway');
+  await expect(card.getByRole('button', { name: 'Apply to the gateway' })).toHaveCount(0);
+  fs.mkdirSync(shotDir, { recursive: true });
+  await card.screenshot({ path: path.join(shotDir, 'gateway-card-not-running.png') });
+});
+
 test('logs in and reads without JavaScript', async ({ browser, baseURL }) => {
   // A fresh browser with scripting off: the login form is a plain form.
   const context = await browser.newContext({ javaScriptEnabled: false, storageState: undefined });

@@ -280,6 +280,36 @@ fn apply_makes_the_gateway_list_a_pasted_token(version: &str, how: &str) {
         listed_now.iter().find(|p| p["profile_id"] == "anthropic:gateway-apply").unwrap_or_else(|| panic!("{done}"));
     assert_eq!((pasted["kind"].as_str(), pasted["status"].as_str()), (Some("token"), Some("ok")), "{done}");
     assert!(!out.contains(PASTED) && !out.contains(TOKEN), "no secret in the output");
+
+    // The page's path: a paste through the service is applied, and the notice says what the
+    // gateway confirmed.
+    let service = panel_service::PanelService::new(panel_service::PanelConfig {
+        location: openclaw_state::StateLocation::in_dir(&state_dir),
+        process_env: Default::default(),
+        openclaw_version: None,
+        data_dir: None,
+    });
+    let request = app::views::PasteRequest {
+        agent: Some("main".into()),
+        provider: "anthropic".into(),
+        profile_id: Some("from-page".into()),
+        kind: app::views::PasteKind::Token,
+        secret: PASTED.replace("APPLY001", "PAGE0001"),
+        expires_in: Some("30d".into()),
+        confirmed: true,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let started = Instant::now();
+    let saved = runtime.block_on(service.paste("panel:test", "session-key", request)).unwrap();
+    println!("{version}: save to confirmed by the gateway took {:?}", started.elapsed());
+    let app::views::PasteOutcome::Saved(done) = saved else { panic!("saved expected") };
+    assert!(!done.restart_gateway, "{}", done.restart_note);
+    assert!(
+        done.restart_note.contains(&format!("Applied: the running gateway ({version})"))
+            && done.restart_note.contains("It now lists anthropic:from-page as token, ok."),
+        "{}",
+        done.restart_note
+    );
     drop(gateway);
 }
 

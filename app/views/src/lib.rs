@@ -434,3 +434,39 @@ pub struct RemovePreview {
     /// refused if the store changed after the admin read the dialog.
     pub version: String,
 }
+
+/// How far the panel gets with the running gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GatewayReach {
+    NotRunning,
+    Unreachable,
+    NotReady,
+    Connected,
+}
+
+impl GatewayReach {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotRunning => "not-running",
+            Self::Unreachable => "unreachable",
+            Self::NotReady => "not-ready",
+            Self::Connected => "connected",
+        }
+    }
+}
+
+/// The running gateway as the Gateway card shows it (never its credential, only where it is from).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatewayView {
+    pub reach: GatewayReach,
+    /// `ws://127.0.0.1:<port>`.
+    pub address: String,
+    pub port_source: String,
+    pub version: Option<String>,
+    pub credential_source: String,
+    /// The RPC methods the panel can apply changes with.
+    pub methods: Vec<String>,
+    pub problem: Option<String>,
+    pub fix: Option<String>,
+}

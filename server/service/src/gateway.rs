@@ -12,7 +12,11 @@ use openclaw_state::StateLocation;
 use panel_gateway::apply::{Applied, ApplyOutcome, apply_store_change};
 use panel_gateway::discover::{GatewayTarget, StateEnv};
 use panel_gateway::rpc::{RpcError, Timeouts};
-use panel_views::WriteOutcome;
+use panel_gateway::status::{Reach, gateway_status};
+use panel_views::{GatewayReach, GatewayView, WriteOutcome};
+
+use crate::PanelService;
+use crate::error::ServiceError;
 
 /// The page waits at most this long for the gateway (a write is already done by then).
 const PAGE_TIMEOUTS: Timeouts =
@@ -77,6 +81,72 @@ fn describe(result: Result<ApplyOutcome, RpcError>, port: u16, done: &WriteOutco
                 "Saved, but not applied to the running gateway ({e}). Run `openclaw-auth-panel gateway status` to see why, or restart the gateway."
             ),
         ),
+    }
+}
+
+impl PanelService {
+    /// The running gateway now, for the Gateway card.
+    pub async fn gateway_view(&self) -> Result<GatewayView, ServiceError> {
+        let location = self.config().location.clone();
+        let target = crate::error::blocking("gateway lookup failed", move || target(&location, true)).await?;
+        let s = gateway_status(&target, PAGE_TIMEOUTS).await;
+        Ok(GatewayView {
+            reach: match s.reach {
+                Reach::NotRunning => GatewayReach::NotRunning,
+                Reach::Unreachable => GatewayReach::Unreachable,
+                Reach::NotReady => GatewayReach::NotReady,
+                Reach::Connected => GatewayReach::Connected,
+            },
+            address: s.url,
+            port_source: s.port_source,
+            version: s.version,
+            credential_source: s.credential_source,
+            methods: s.methods,
+            problem: s.problem,
+            fix: s.fix,
+        })
+    }
+
+    /// *Apply to the gateway*: every agent's credentials re-read by the running gateway; one
+    /// sentence per agent (one in all for `secrets.reload`, which re-reads every agent).
+    pub async fn apply_to_gateway_all(&self) -> Result<Vec<String>, ServiceError> {
+        let this = self.clone();
+        let (target, agents) = crate::error::blocking("gateway lookup failed", move || {
+            let snapshot = this.snapshot_blocking();
+            let agents: Vec<String> = snapshot.agents.iter().map(|a| a.id.clone()).collect();
+            (target(&this.config().location, true), agents)
+        })
+        .await?;
+        let mut lines = Vec::new();
+        for agent in &agents {
+            match apply_store_change(&target, agent, PAGE_TIMEOUTS).await {
+                Ok(done) => {
+                    let listed = done.listed.as_ref().map(|l| l.profiles.len());
+                    let count = match listed {
+                        Some(n) if done.default_agent_only => {
+                            format!("; it lists {n} profile(s) for its default agent")
+                        }
+                        Some(n) => format!("; it lists {n} profile(s)"),
+                        None => String::new(),
+                    };
+                    match done.applied {
+                        Applied::AuthRefresh => {
+                            lines.push(format!("Agent {agent}: re-read (models.authRefresh){count}."))
+                        }
+                        Applied::SecretsReload => {
+                            lines.push(format!("Every agent: re-read (secrets.reload){count}."));
+                            break;
+                        }
+                        Applied::NeedsRestart => {
+                            lines.push("This gateway reads credentials only when it starts: restart it.".to_owned());
+                            break;
+                        }
+                    }
+                }
+                Err(e) => return Err(ServiceError::Refused(format!("not applied: {e}"))),
+            }
+        }
+        Ok(lines)
     }
 }
 

@@ -5,6 +5,7 @@
 //! remove dialog [`remove_dialog`].
 
 mod agent_section;
+mod gateway_card;
 mod provider_table;
 mod remove_dialog;
 mod row_actions;
@@ -19,6 +20,7 @@ use crate::error::AppError;
 use crate::page_state::{Notice, PageState, PastePrefill, Write};
 use crate::views::{AgentRefresh, AgentView, Overview, PasteOutcome, ProblemView, Summary, WriteOutcome};
 use agent_section::AgentSection;
+use gateway_card::GatewayCard;
 use remove_dialog::{RemoveDialog, RemoveTarget};
 
 /// The page's writes, as context for its parts.
@@ -233,6 +235,7 @@ fn OverviewView(overview: Overview) -> impl IntoView {
             let problems = problems.get();
             (!problems.is_empty()).then(|| view! { <Problems problems /> })
         }}
+        <GatewayCard />
     }
     .into_any();
     let toolbar = view! {
