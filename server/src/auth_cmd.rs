@@ -87,8 +87,16 @@ fn finish(
     let log = AuditLog::in_dir(&args.data.resolve());
     let code = match &result {
         Ok(report) => {
+            // --apply: the running gateway is told (a change to one agent's credentials only;
+            // `.env` is read by the gateway only when it starts).
+            let applied = (args.apply && !report.agent.is_empty() && !report.files.is_empty())
+                .then(|| crate::gateway_cmd::apply_note(&args.state, &report.agent, report.profile_id.as_deref()));
             if args.json {
-                println!("{}", serde_json::to_string_pretty(report).unwrap_or_default());
+                let mut body = serde_json::to_value(report).unwrap_or_default();
+                if let Some((must_restart, note)) = &applied {
+                    body["gateway"] = serde_json::json!({ "mustRestart": must_restart, "note": note });
+                }
+                println!("{}", serde_json::to_string_pretty(&body).unwrap_or_default());
             } else {
                 for change in &report.changes {
                     println!("{change}");
@@ -102,8 +110,10 @@ fn finish(
                 for warning in &report.warnings {
                     println!("warning: {warning}");
                 }
-                if !report.files.is_empty() {
-                    println!("{}", report.restart_note);
+                match &applied {
+                    Some((_, note)) => println!("{note}"),
+                    None if !report.files.is_empty() => println!("{}", report.restart_note),
+                    None => {}
                 }
             }
             ExitCode::SUCCESS

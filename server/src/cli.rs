@@ -241,6 +241,11 @@ pub struct WriteArgs {
     /// output's `version`), instead of writing over someone else's change.
     #[arg(long, value_name = "VERSION")]
     pub if_version: Option<String>,
+
+    /// After the write, make the running gateway use it (as `gateway apply`) and say what it
+    /// confirmed; with --json, in a `gateway` object.
+    #[arg(long)]
+    pub apply: bool,
 }
 
 #[derive(Debug, Args)]

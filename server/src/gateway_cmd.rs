@@ -171,3 +171,14 @@ fn write_applied(out: &mut impl Write, agent: &str, done: &panel_gateway::apply:
     }
     Ok(())
 }
+
+/// `--apply` of the write commands: the change applied to the running gateway of `state`, as
+/// after a change from the page; whether it must still restart, and what it did in words.
+pub fn apply_note(state: &crate::cli::StateArgs, agent: &str, profile_id: Option<&str>) -> (bool, String) {
+    let config = crate::serve::panel_config(state);
+    let target = panel_service::gateway::target(&config.location, !state.no_process_env);
+    match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime.block_on(panel_service::gateway::apply_note(target, agent, profile_id)),
+        Err(e) => (true, format!("not applied to the running gateway: {e}")),
+    }
+}

@@ -53,6 +53,7 @@ async fn a_fix_is_found_again_applied_audited_and_gone() {
     reply.assert_status(StatusCode::OK);
     let outcome: panel_views::FixOutcome = serde_json::from_str(&reply.body).unwrap();
     assert!(outcome.did.starts_with("chmod 600"), "{outcome:?}");
+    assert!(outcome.changes.iter().all(|c| !c.contains("gateway")), "a file mode is not the gateway's: {outcome:?}");
     assert_eq!(std::fs::metadata(&env).unwrap().permissions().mode() & 0o777, 0o600);
     let view = doctor_of(&panel.call_json("doctor", json!({})).await);
     assert!(view.native.findings.iter().all(|f| f.check != "file-permissions"));
@@ -72,6 +73,24 @@ async fn a_fix_is_found_again_applied_audited_and_gone() {
         history.iter().any(|e| e.action.as_str() == "doctor-fix" && !e.ok),
         "the refused attempts are recorded too"
     );
+}
+
+#[tokio::test]
+async fn a_fix_that_changes_credentials_is_applied_to_the_running_gateway() {
+    let mut panel = Panel::logged_in().await;
+    let view = doctor_of(&panel.call_json("doctor", json!({})).await);
+    let finding = view
+        .native
+        .findings
+        .iter()
+        .find(|f| f.fix.as_deref().is_some_and(|f| f.starts_with("clear the cooldown")))
+        .unwrap_or_else(|| panic!("the demo has a cooldown to clear: {:#?}", view.native.findings))
+        .clone();
+    let reply = panel.call_json("doctor-fix", json!({"key": finding.key})).await;
+    reply.assert_status(StatusCode::OK);
+    let outcome: panel_views::FixOutcome = serde_json::from_str(&reply.body).unwrap();
+    // No gateway runs in the tests (the demo names OpenClaw's default port): the fix says so.
+    assert!(outcome.changes.iter().any(|c| c.starts_with("No gateway is running on 127.0.0.1:18789")), "{outcome:?}");
 }
 
 #[tokio::test]

@@ -281,6 +281,32 @@ fn apply_makes_the_gateway_list_a_pasted_token(version: &str, how: &str) {
     assert_eq!((pasted["kind"].as_str(), pasted["status"].as_str()), (Some("token"), Some("ok")), "{done}");
     assert!(!out.contains(PASTED) && !out.contains(TOKEN), "no secret in the output");
 
+    // The CLI's --apply: the same, for a command-line write.
+    let (code, out) = ours(
+        &state_dir,
+        &[
+            "auth",
+            "paste-token",
+            "--provider",
+            "anthropic",
+            "--profile-id",
+            "cli-apply",
+            "--expires-in",
+            "30d",
+            "--apply",
+            "--json",
+        ],
+        Some(&PASTED.replace("APPLY001", "CLIAPPLY")),
+    );
+    assert_eq!(code, 0, "{out}");
+    let report: Value =
+        serde_json::from_str(&out[..out.rfind('}').unwrap() + 1]).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert_eq!(report["gateway"]["mustRestart"], false, "{report}");
+    assert!(
+        report["gateway"]["note"].as_str().unwrap().contains("It now lists anthropic:cli-apply as token, ok."),
+        "{report}"
+    );
+
     // The page's path: a paste through the service is applied, and the notice says what the
     // gateway confirmed.
     let service = panel_service::PanelService::new(panel_service::PanelConfig {

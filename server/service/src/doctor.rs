@@ -61,7 +61,7 @@ impl PanelService {
     pub async fn doctor_fix(&self, actor: &str, key: String) -> Result<FixOutcome, ServiceError> {
         let this = self.clone();
         let actor = actor.to_owned();
-        crate::error::blocking("doctor fix task failed", move || {
+        let (mut outcome, written) = crate::error::blocking("doctor fix task failed", move || {
             let snapshot = this.snapshot_blocking();
             let result = fix::apply(&this.writer(), &snapshot, &key);
             if let Some(dir) = &this.config().data_dir {
@@ -88,7 +88,10 @@ impl PanelService {
             }
             match result {
                 Ok(applied) => {
-                    Ok(FixOutcome { did: applied.did, changes: applied.report.map(|r| r.changes).unwrap_or_default() })
+                    // A fix that changed an agent's credentials (not a file mode or a lock).
+                    let written = applied.report.as_ref().map(|r| (r.agent.clone(), r.profile_id.clone()));
+                    let changes = applied.report.map(|r| r.changes).unwrap_or_default();
+                    Ok((FixOutcome { did: applied.did, changes }, written))
                 }
                 Err(fix::FixError::Write(e)) => {
                     tracing::warn!(error = %e, "a doctor fix was refused");
@@ -97,7 +100,18 @@ impl PanelService {
                 Err(e) => Err(ServiceError::Refused(e.to_string())),
             }
         })
-        .await?
+        .await??;
+        // The running gateway is told, as after a change from the profiles page.
+        if let Some((agent, profile_id)) = written.filter(|(agent, _)| !agent.is_empty()) {
+            let location = self.config().location.clone();
+            if let Ok(target) =
+                crate::error::blocking("gateway lookup failed", move || super::gateway::target(&location, true)).await
+            {
+                let (_, note) = super::gateway::apply_note(target, &agent, profile_id.as_deref()).await;
+                outcome.changes.push(note);
+            }
+        }
+        Ok(outcome)
     }
 
     /// Starts OpenClaw's doctor in the background (if none runs); returns where it stands.

@@ -24,7 +24,7 @@ const PAGE_TIMEOUTS: Timeouts =
 
 /// The gateway of `location`, as `gateway status` finds it (`process_env`: also look in the
 /// panel's own environment for the gateway's token).
-pub(crate) fn target(location: &StateLocation, process_env: bool) -> GatewayTarget {
+pub fn target(location: &StateLocation, process_env: bool) -> GatewayTarget {
     let config = openclaw_state::config::Config::read(&location.config_path).ok().flatten();
     GatewayTarget::resolve(config.as_ref(), &StateEnv::read(location, process_env))
 }
@@ -36,14 +36,25 @@ pub(crate) async fn apply_after_write(target: GatewayTarget, done: &mut WriteOut
     if done.agent.is_empty() {
         return;
     }
-    let port = target.port;
-    let result = apply_store_change(&target, &done.agent, PAGE_TIMEOUTS).await;
-    let (must_restart, note) = describe(result, port, done);
+    let (must_restart, note) = apply_note(target, &done.agent, done.profile_id.as_deref()).await;
     done.restart_gateway = must_restart;
     done.restart_note = note;
 }
 
-fn describe(result: Result<ApplyOutcome, RpcError>, port: u16, done: &WriteOutcome) -> (bool, String) {
+/// Applies a change of `agent`'s credentials (about `profile_id`, when one) to the running
+/// gateway: whether it must still restart, and the sentence that says what it did.
+pub async fn apply_note(target: GatewayTarget, agent: &str, profile_id: Option<&str>) -> (bool, String) {
+    let port = target.port;
+    let result = apply_store_change(&target, agent, PAGE_TIMEOUTS).await;
+    describe(result, port, agent, profile_id)
+}
+
+fn describe(
+    result: Result<ApplyOutcome, RpcError>,
+    port: u16,
+    agent: &str,
+    profile_id: Option<&str>,
+) -> (bool, String) {
     match result {
         Ok(outcome) => {
             let version = outcome.version.as_deref().unwrap_or("the gateway");
@@ -59,10 +70,10 @@ fn describe(result: Result<ApplyOutcome, RpcError>, port: u16, done: &WriteOutco
                 Applied::AuthRefresh => "re-read this agent's credentials",
                 _ => "re-read every agent's credentials",
             };
-            let confirmed = match (&outcome.listed, &done.profile_id) {
+            let confirmed = match (&outcome.listed, profile_id) {
                 (Some(listed), Some(id)) => match listed.profile(id) {
                     Some(p) => format!(" It now lists {id} as {}, {}.", p.kind, p.status),
-                    None if outcome.default_agent_only && done.agent != "main" => {
+                    None if outcome.default_agent_only && agent != "main" => {
                         " It reports on its default agent only, so this agent's listing cannot be checked here."
                             .to_owned()
                     }
@@ -156,24 +167,6 @@ mod tests {
 
     use super::*;
 
-    fn done(profile: Option<&str>) -> WriteOutcome {
-        WriteOutcome {
-            agent: "main".into(),
-            changes: vec![],
-            hints: vec![],
-            warnings: vec![],
-            restart_gateway: false,
-            restart_note: String::new(),
-            version: "v".into(),
-            profile_id: profile.map(str::to_owned),
-            masked: None,
-            provider: None,
-            next: None,
-            pin_command: None,
-            refreshed: None,
-        }
-    }
-
     #[test]
     fn each_outcome_is_a_sentence_that_says_what_the_gateway_did() {
         let listed = Listed {
@@ -191,18 +184,18 @@ mod tests {
             listed: Some(listed),
             default_agent_only: false,
         };
-        let (restart, note) = describe(Ok(applied.clone()), 18789, &done(Some("anthropic:work")));
+        let (restart, note) = describe(Ok(applied.clone()), 18789, "main", Some("anthropic:work"));
         assert!(!restart);
         assert_eq!(
             note,
             "Applied: the running gateway (2026.9.6) re-read this agent's credentials. It now lists anthropic:work as token, ok."
         );
-        let (_, note) = describe(Ok(applied), 18789, &done(Some("anthropic:gone")));
+        let (_, note) = describe(Ok(applied), 18789, "main", Some("anthropic:gone"));
         assert!(note.ends_with("It does not list anthropic:gone."), "{note}");
-        let (restart, note) = describe(Err(RpcError::NotRunning { port: 18789 }), 18789, &done(None));
+        let (restart, note) = describe(Err(RpcError::NotRunning { port: 18789 }), 18789, "main", None);
         assert!(!restart && note.contains("No gateway is running on 127.0.0.1:18789"), "{note}");
         let refused = RpcError::Unauthorized { code: "AUTH_TOKEN_MISMATCH".into(), message: "unauthorized".into() };
-        let (restart, note) = describe(Err(refused), 18789, &done(None));
+        let (restart, note) = describe(Err(refused), 18789, "main", None);
         assert!(restart && note.contains("gateway status"), "{note}");
     }
 }

@@ -12,7 +12,7 @@ pub mod audit;
 pub mod clock;
 mod doctor;
 pub mod error;
-mod gateway;
+pub mod gateway;
 pub mod openclaw_doctor;
 pub mod overview;
 pub mod paste_budget;
