@@ -264,6 +264,23 @@ fn apply_makes_the_gateway_list_a_pasted_token(version: &str, how: &str) {
     assert_eq!(code, 0, "{out}");
     let before = listed(&state_dir);
     println!("{version}: before apply the gateway lists {:?}", before.profiles);
+    let service = panel_service::PanelService::new(panel_service::PanelConfig {
+        location: openclaw_state::StateLocation::in_dir(&state_dir),
+        process_env: Default::default(),
+        openclaw_version: None,
+        data_dir: None,
+    });
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    if version == "2026.9.6" {
+        // The card names the difference a change behind the gateway's back leaves...
+        let card = runtime.block_on(service.gateway_view()).unwrap();
+        assert!(
+            card.differences
+                .iter()
+                .any(|d| d.contains("anthropic:gateway-apply is on disk, but the gateway does not list it")),
+            "{card:?}"
+        );
+    }
     if version == "2026.9.6" {
         // A running 2026.9.6 never reads a store edited behind its back (facts §11).
         assert!(before.profile("anthropic:gateway-apply").is_none(), "listed before apply: {before:?}");
@@ -280,6 +297,10 @@ fn apply_makes_the_gateway_list_a_pasted_token(version: &str, how: &str) {
         listed_now.iter().find(|p| p["profile_id"] == "anthropic:gateway-apply").unwrap_or_else(|| panic!("{done}"));
     assert_eq!((pasted["kind"].as_str(), pasted["status"].as_str()), (Some("token"), Some("ok")), "{done}");
     assert!(!out.contains(PASTED) && !out.contains(TOKEN), "no secret in the output");
+    // ...and after the apply there is none.
+    let card = runtime.block_on(service.gateway_view()).unwrap();
+    assert_eq!(card.compared.first().map(String::as_str), Some("main"), "{card:?}");
+    assert!(card.differences.is_empty(), "{card:?}");
 
     // The CLI's --apply: the same, for a command-line write.
     let (code, out) = ours(
@@ -309,12 +330,6 @@ fn apply_makes_the_gateway_list_a_pasted_token(version: &str, how: &str) {
 
     // The page's path: a paste through the service is applied, and the notice says what the
     // gateway confirmed.
-    let service = panel_service::PanelService::new(panel_service::PanelConfig {
-        location: openclaw_state::StateLocation::in_dir(&state_dir),
-        process_env: Default::default(),
-        openclaw_version: None,
-        data_dir: None,
-    });
     let request = app::views::PasteRequest {
         agent: Some("main".into()),
         provider: "anthropic".into(),
@@ -324,7 +339,6 @@ fn apply_makes_the_gateway_list_a_pasted_token(version: &str, how: &str) {
         expires_in: Some("30d".into()),
         confirmed: true,
     };
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let started = Instant::now();
     let saved = runtime.block_on(service.paste("panel:test", "session-key", request)).unwrap();
     println!("{version}: save to confirmed by the gateway took {:?}", started.elapsed());

@@ -469,4 +469,8 @@ pub struct GatewayView {
     pub methods: Vec<String>,
     pub problem: Option<String>,
     pub fix: Option<String>,
+    /// The agents whose credentials were compared with what the gateway lists.
+    pub compared: Vec<String>,
+    /// Where the gateway's memory and the disk differ, one sentence each.
+    pub differences: Vec<String>,
 }

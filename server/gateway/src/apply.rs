@@ -33,6 +33,8 @@ pub struct ListedProfile {
 /// What the gateway lists for one agent.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Listed {
+    /// The providers the gateway reports on (with or without profiles).
+    pub providers: Vec<String>,
     pub profiles: Vec<ListedProfile>,
     /// Providers whose key the gateway takes from an environment variable, with its name.
     pub env_keys: Vec<(String, String)>,
@@ -44,6 +46,7 @@ impl Listed {
         let mut listed = Self::default();
         for provider in payload.get("providers").and_then(Value::as_array).into_iter().flatten() {
             let name = provider.get("provider").and_then(Value::as_str).unwrap_or_default().to_owned();
+            listed.providers.push(name.clone());
             for p in provider.get("profiles").and_then(Value::as_array).into_iter().flatten() {
                 let text = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
                 listed.profiles.push(ListedProfile {

@@ -11,6 +11,7 @@
 //! `connect` frame, never logged or rendered (only where it came from is).
 
 pub mod apply;
+pub mod compare;
 pub mod discover;
 pub mod probe;
 pub mod rpc;

@@ -101,7 +101,11 @@ impl PanelService {
         let location = self.config().location.clone();
         let target = crate::error::blocking("gateway lookup failed", move || target(&location, true)).await?;
         let s = gateway_status(&target, PAGE_TIMEOUTS).await;
+        let (compared, differences) =
+            if s.reach == Reach::Connected { self.compare_with_disk(&target).await } else { (Vec::new(), Vec::new()) };
         Ok(GatewayView {
+            compared,
+            differences,
             reach: match s.reach {
                 Reach::NotRunning => GatewayReach::NotRunning,
                 Reach::Unreachable => GatewayReach::Unreachable,
@@ -116,6 +120,31 @@ impl PanelService {
             problem: s.problem,
             fix: s.fix,
         })
+    }
+
+    /// What the gateway lists for each agent it reports on (every agent on 2026.9, the default
+    /// agent on 2026.5) against the analysis of the disk: the agents compared, and the differences.
+    async fn compare_with_disk(&self, target: &GatewayTarget) -> (Vec<String>, Vec<String>) {
+        let this = self.clone();
+        let Ok(snapshot) = crate::error::blocking("state read task failed", move || this.snapshot_blocking()).await
+        else {
+            return (Vec::new(), Vec::new());
+        };
+        let Ok(mut client) = panel_gateway::rpc::GatewayClient::connect(target, PAGE_TIMEOUTS).await else {
+            return (Vec::new(), Vec::new());
+        };
+        let per_agent = client.has_method(panel_gateway::apply::AUTH_REFRESH);
+        let agents: Vec<String> =
+            snapshot.agents.iter().filter(|a| per_agent || a.is_default).map(|a| a.id.clone()).collect();
+        let (mut compared, mut differences) = (Vec::new(), Vec::new());
+        for agent in agents {
+            let Ok(Some(listed)) = panel_gateway::apply::listed(&mut client, &agent).await else { continue };
+            let Some(analysis) = openclaw_state::analysis::analyze_agent(&snapshot, Some(&agent)) else { continue };
+            differences.extend(panel_gateway::compare::differences(&analysis, &listed));
+            compared.push(agent);
+        }
+        client.close().await;
+        (compared, differences)
     }
 
     /// *Apply to the gateway*: every agent's credentials re-read by the running gateway; one
@@ -170,6 +199,7 @@ mod tests {
     #[test]
     fn each_outcome_is_a_sentence_that_says_what_the_gateway_did() {
         let listed = Listed {
+            providers: vec!["anthropic".into()],
             profiles: vec![ListedProfile {
                 provider: "anthropic".into(),
                 profile_id: "anthropic:work".into(),

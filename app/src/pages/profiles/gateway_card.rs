@@ -61,6 +61,21 @@ fn GatewayFacts(g: GatewayView, apply: ServerAction<ApplyToGateway>) -> impl Int
             <div><dt>"Credential"</dt><dd>{g.credential_source.clone()}</dd></div>
             {(!g.methods.is_empty()).then(|| view! { <div><dt>"Can apply with"</dt><dd>{g.methods.join(", ")}</dd></div> })}
         </dl>
+        {(!g.compared.is_empty()).then(|| {
+            let agents = g.compared.join(", ");
+            if g.differences.is_empty() {
+                view! { <p class="gateway-same">"The gateway holds what is on disk (agents " {agents} ")."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="gateway-differences" role="status">
+                        <p><strong>"The gateway's memory differs from the disk:"</strong></p>
+                        <ul>{g.differences.iter().map(|d| view! { <li>{d.clone()}</li> }).collect_view()}</ul>
+                        <p class="hint">"Apply to the gateway to make it read the disk."</p>
+                    </div>
+                }
+                .into_any()
+            }
+        })}
         {g.problem.clone().map(|p| view! { <p class="gateway-problem">{p}</p> })}
         {g.fix.clone().map(|f| view! { <p class="hint">"What to do: " {f}</p> })}
         {can_apply.then(|| view! {
