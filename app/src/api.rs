@@ -177,3 +177,12 @@ pub async fn apply_to_gateway() -> Result<Vec<String>, AppError> {
     let (service, _) = service_and_actor()?;
     Ok(service.apply_to_gateway_all().await?)
 }
+
+/// Restarts the running gateway the way its install supports, after the admin confirmed what
+/// the Gateway card said it would do; the card follows the steps through `gateway-status`.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "gateway-restart")))]
+#[server(prefix = "/api", endpoint = "gateway-restart", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn restart_gateway(confirmed: bool) -> Result<crate::views::RestartView, AppError> {
+    let (service, actor) = service_and_actor()?;
+    Ok(service.gateway_restart(&actor, confirmed).await?)
+}

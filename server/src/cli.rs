@@ -183,12 +183,44 @@ pub enum GatewayCommand {
     /// holds (`models.authStatus`). Exit 0 (applied), 1 (not running: it reads the disk at its
     /// next start), 2 (cannot apply: the panel cannot log in, or the gateway needs a restart).
     Apply(GatewayApplyArgs),
+    /// Restart the running gateway so it loads what only a start reads (a new `.env` key; any
+    /// change on 2026.3.x), the way its install supports: `systemctl --user restart` when a
+    /// systemd user unit runs it (a full stop and start, which also loads changed `.env`
+    /// values), else the gateway's own `gateway.restart.request` (2026.5+), else a signal to its
+    /// process (SIGUSR1 on 2026.3/2026.5, SIGUSR2 on 2026.6+). Asks first unless --yes; then
+    /// waits until it is ready again (/readyz, or the WebSocket on 2026.3.x), printing each step.
+    /// Exit 0 (restarted and ready), 1 (not running), 2 (not restarted, or not ready in time).
+    Restart(GatewayRestartArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GatewayRestartArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+
+    #[command(flatten)]
+    pub data: DataDirArgs,
+
+    /// Restart without asking (needed when stdin is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// How long to wait for the gateway to be ready again, in seconds.
+    #[arg(long, default_value_t = 120, value_name = "SECONDS")]
+    pub timeout: u64,
+
+    /// Print the outcome as JSON (the steps go to stderr).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct GatewayApplyArgs {
     #[command(flatten)]
     pub state: StateArgs,
+
+    #[command(flatten)]
+    pub data: DataDirArgs,
 
     /// The agent whose credentials changed (default: the default agent, usually `main`).
     #[arg(long, value_name = "ID")]
@@ -203,6 +235,10 @@ pub struct GatewayApplyArgs {
 pub struct GatewayStatusArgs {
     #[command(flatten)]
     pub state: StateArgs,
+
+    /// Where the panel keeps its device key for 2026.3.x gateways.
+    #[command(flatten)]
+    pub data: DataDirArgs,
 
     /// Print the status as JSON.
     #[arg(long)]

@@ -1,27 +1,30 @@
-//! `gateway status` and `gateway apply`: the running OpenClaw gateway of the state dir, as
-//! `panel-gateway` sees it, in words or as JSON. `status` exits 0 when the panel can log in as an
-//! operator, 1 when nothing runs, 2 when something runs that is not ready or will not let the
-//! panel in; `apply` exits 0 when the gateway re-read the disk, 1 when nothing runs, 2 when it
-//! could not be applied.
+//! `gateway status`, `gateway apply` and `gateway restart`: the running OpenClaw gateway of the
+//! state dir, as `panel-gateway` sees it, in words or as JSON. `status` exits 0 when the panel
+//! can log in as an operator, 1 when nothing runs, 2 when something runs that is not ready or
+//! will not let the panel in; `apply` exits 0 when the gateway re-read the disk, 1 when nothing
+//! runs, 2 when it could not be applied; `restart` exits 0 when it restarted and is ready, 1 when
+//! nothing runs, 2 when it was not restarted or did not become ready in time.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use panel_gateway::discover::{GatewayTarget, StateEnv};
+use panel_gateway::discover::GatewayTarget;
 use panel_gateway::rpc::Timeouts;
 use panel_gateway::status::{GatewayStatus, Reach, gateway_status};
 
-use crate::cli::{GatewayApplyArgs, GatewayStatusArgs};
+use crate::cli::{DataDirArgs, GatewayApplyArgs, GatewayRestartArgs, GatewayStatusArgs};
 
-/// The gateway of the state `args` name, and a runtime to talk to it; `Err`: the exit code.
-fn target_and_runtime(args: &crate::cli::StateArgs) -> Result<(GatewayTarget, tokio::runtime::Runtime), ExitCode> {
-    let config = crate::serve::panel_config(args);
-    let location = &config.location;
-    let parsed = openclaw_state::config::Config::read(&location.config_path).map_err(|e| {
-        eprintln!("openclaw-auth-panel: {e}; the gateway's port and token are read from it");
+/// The gateway of the state `args` name (the same lookup as the page's), and a runtime to talk
+/// to it; `Err`: the exit code.
+fn target_and_runtime(
+    args: &crate::cli::StateArgs,
+    data: &DataDirArgs,
+) -> Result<(GatewayTarget, tokio::runtime::Runtime), ExitCode> {
+    let config = panel_service::PanelConfig { data_dir: Some(data.resolve()), ..crate::serve::panel_config(args) };
+    let target = panel_service::gateway::target(&config, !args.no_process_env).map_err(|e| {
+        eprintln!("openclaw-auth-panel: {e}");
         ExitCode::from(2)
     })?;
-    let target = GatewayTarget::resolve(parsed.as_ref(), &StateEnv::read(location, !args.no_process_env));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| {
         eprintln!("openclaw-auth-panel: {e}");
         ExitCode::from(2)
@@ -30,7 +33,7 @@ fn target_and_runtime(args: &crate::cli::StateArgs) -> Result<(GatewayTarget, to
 }
 
 pub fn status(args: GatewayStatusArgs) -> ExitCode {
-    let (target, runtime) = match target_and_runtime(&args.state) {
+    let (target, runtime) = match target_and_runtime(&args.state, &args.data) {
         Ok(pair) => pair,
         Err(code) => return code,
     };
@@ -90,7 +93,7 @@ fn write_text(out: &mut impl Write, s: &GatewayStatus) -> std::io::Result<()> {
 }
 
 pub fn apply(args: GatewayApplyArgs) -> ExitCode {
-    let (target, runtime) = match target_and_runtime(&args.state) {
+    let (target, runtime) = match target_and_runtime(&args.state, &args.data) {
         Ok(pair) => pair,
         Err(code) => return code,
     };
@@ -104,6 +107,7 @@ pub fn apply(args: GatewayApplyArgs) -> ExitCode {
         },
         None => {
             let config = crate::serve::panel_config(&args.state);
+            // The gateway's default agent, as the config names it.
             openclaw_state::config::Config::read(&config.location.config_path)
                 .ok()
                 .flatten()
@@ -175,10 +179,73 @@ fn write_applied(out: &mut impl Write, agent: &str, done: &panel_gateway::apply:
 /// `--apply` of the write commands: the change applied to the running gateway of `state`, as
 /// after a change from the page; whether it must still restart, and what it did in words.
 pub fn apply_note(state: &crate::cli::StateArgs, agent: &str, profile_id: Option<&str>) -> (bool, String) {
-    let config = crate::serve::panel_config(state);
-    let target = panel_service::gateway::target(&config.location, !state.no_process_env);
-    match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime.block_on(panel_service::gateway::apply_note(target, agent, profile_id)),
-        Err(e) => (true, format!("not applied to the running gateway: {e}")),
+    let (target, runtime) = match target_and_runtime(
+        state,
+        &DataDirArgs { data_dir: std::env::var_os("OPENCLAW_PANEL_DATA_DIR").map(Into::into) },
+    ) {
+        Ok(pair) => pair,
+        Err(_) => return (true, "not applied to the running gateway (see above)".to_owned()),
+    };
+    runtime.block_on(panel_service::gateway::apply_note(target, agent, profile_id))
+}
+
+pub fn restart(args: GatewayRestartArgs) -> ExitCode {
+    use panel_gateway::restart::{self, RestartDeadlines, RestartError};
+    let (target, runtime) = match target_and_runtime(&args.state, &args.data) {
+        Ok(pair) => pair,
+        Err(code) => return code,
+    };
+    let fail = |e: &RestartError, json: bool| {
+        if json {
+            println!("{}", serde_json::json!({"restarted": false, "error": e, "message": e.to_string()}));
+        }
+        eprintln!("openclaw-auth-panel: {e}");
+        ExitCode::from(if matches!(e, RestartError::NotRunning { .. }) { 1 } else { 2 })
+    };
+    let plan = match runtime.block_on(restart::plan(&target, Timeouts::default())) {
+        Ok(plan) => plan,
+        Err(e) => return fail(&e, args.json),
+    };
+    let what = format!(
+        "Restart the gateway ({}) on 127.0.0.1:{} by {}?{}",
+        plan.version.as_deref().unwrap_or("version unknown"),
+        target.port,
+        plan.method.describe(),
+        if plan.full {
+            ""
+        } else {
+            " (in-process: changed .env values keep their old value until a full stop and start)"
+        }
+    );
+    if !args.yes {
+        use std::io::IsTerminal;
+        if !std::io::stdin().is_terminal() {
+            eprintln!(
+                "openclaw-auth-panel: {what}\nopenclaw-auth-panel: not restarted: pass --yes to confirm without a terminal"
+            );
+            return ExitCode::from(2);
+        }
+        eprint!("{what} [y/N] ");
+        let mut answer = String::new();
+        if std::io::stdin().read_line(&mut answer).is_err() || !matches!(answer.trim(), "y" | "Y" | "yes") {
+            eprintln!("openclaw-auth-panel: not restarted");
+            return ExitCode::from(2);
+        }
+    }
+    let deadlines = RestartDeadlines { ready: std::time::Duration::from_secs(args.timeout), ..Default::default() };
+    let progress = |p: restart::Progress| eprintln!("openclaw-auth-panel: {}", p.describe());
+    match runtime.block_on(restart::restart(&target, &plan, Timeouts::default(), deadlines, &progress)) {
+        Ok(took) => {
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::json!({"restarted": true, "method": plan.method, "full": plan.full, "readyAfterMs": took.as_millis() as u64})
+                );
+            } else {
+                println!("Restarted ({}); ready after {:.1} s.", plan.method.describe(), took.as_secs_f64());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e, args.json),
     }
 }

@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         cli::Command::Gateway(args) => match args.command {
             cli::GatewayCommand::Status(args) => gateway_cmd::status(args),
             cli::GatewayCommand::Apply(args) => gateway_cmd::apply(args),
+            cli::GatewayCommand::Restart(args) => gateway_cmd::restart(args),
         },
         cli::Command::Auth(args) => auth_cmd::run_auth(args.command),
         cli::Command::Env(args) => auth_cmd::run_env(args.command),

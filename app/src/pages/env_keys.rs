@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::api::{EnvSet, EnvUnset, env_file};
-use crate::components::{BoundInput, ConfirmDialog, LoadError, NoticeBar};
+use crate::components::{BoundInput, ConfirmDialog, GatewayCard, LoadError, NoticeBar};
 use crate::page_state::{About, ConfirmRequest, Notice, PageState, Write};
 use crate::views::{EnvFileView, EnvKeyView};
 
@@ -63,9 +63,11 @@ pub fn EnvKeysPage() -> impl IntoView {
             <p class="meta">
                 "Provider API keys OpenClaw reads from " <code>"<state>/.env"</code>
                 " when the gateway starts (a variable already set in the gateway's environment wins). "
-                "Values are shown masked; a change takes effect after a gateway restart."
+                "Values are shown masked. After a change the notice says what the running gateway needs: "
+                "a new key, a restart (below); a changed value, a full stop and start."
             </p>
         </section>
+        <GatewayCard />
         <Transition fallback=|| view! { <p class="loading">"Reading .env…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

@@ -251,6 +251,13 @@ pub struct WriteOutcome {
     /// that one agent instead of reading every agent again. `None` when the change was not about
     /// one agent (a `.env` key).
     pub refreshed: Option<Box<AgentRefresh>>,
+    /// The panel can restart the running gateway so that it uses the change (after the admin
+    /// confirms): the notice then offers *Restart the gateway*.
+    #[serde(default)]
+    pub can_restart: bool,
+    /// For a `.env` change: `added`, `replaced`, `removed` or `unchanged`.
+    #[serde(default)]
+    pub env_change: Option<String>,
 }
 
 /// One agent read back after a change, with what the same read found state-wide.
@@ -473,4 +480,39 @@ pub struct GatewayView {
     pub compared: Vec<String>,
     /// Where the gateway's memory and the disk differ, one sentence each.
     pub differences: Vec<String>,
+    /// What runs it ("systemd user unit …", "not supervised (started by hand)"), when the panel
+    /// can see its process, with the pid.
+    pub supervisor: Option<String>,
+    pub pid: Option<u32>,
+    /// What *Restart the gateway* would do, in words (shown before the admin confirms); `None`
+    /// with `restart_blocked` saying why the panel cannot restart it.
+    pub restart_plan: Option<String>,
+    pub restart_blocked: Option<String>,
+    /// Whether that restart also loads changed `.env` values (a full stop and start).
+    pub restart_full: bool,
+    /// The restart under way or the last one, since the panel started.
+    pub restart: Option<RestartView>,
+    /// The last apply to the gateway, since the panel started.
+    pub last_apply: Option<LastApply>,
+}
+
+/// A gateway restart the panel made: its steps so far and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestartView {
+    pub running: bool,
+    /// `None` while running.
+    pub ok: Option<bool>,
+    pub started_at: String,
+    /// One line per step, in order ("restart requested: …", "starting …", "ready again after 12.3 s").
+    pub steps: Vec<String>,
+    /// How it ended, in words.
+    pub message: Option<String>,
+}
+
+/// The last time the panel applied a change to the gateway.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastApply {
+    pub at: String,
+    pub ok: bool,
+    pub result: String,
 }

@@ -4,7 +4,8 @@
 //! - `models.authRefresh {"operation":"update","agentId"}` (2026.9+): the gateway re-reads that
 //!   agent's credentials; OpenClaw's own CLI calls it after each of its writes;
 //! - else `secrets.reload` (2026.5): the gateway re-reads every agent's store;
-//! - else nothing can be applied without a restart (2026.3.x: protocol 3).
+//! - a protocol-3 gateway (2026.3.x) is measured to use a store edited behind its back only after
+//!   a restart, and cannot list what it holds: it needs a restart (after the admin confirms).
 //!
 //! Then `models.authStatus` (2026.5+) says which profiles the gateway now lists for each provider,
 //! with type and status: [`Listed`]. 2026.5 answers for the default agent only, and caches for
@@ -38,12 +39,17 @@ pub struct Listed {
     pub profiles: Vec<ListedProfile>,
     /// Providers whose key the gateway takes from an environment variable, with its name.
     pub env_keys: Vec<(String, String)>,
+    /// Each reported provider's explicit order (the stored one, else `auth.order` of the
+    /// config), when it has one; `None`: this gateway does not report orders or env keys
+    /// (2026.5).
+    pub orders: Option<Vec<(String, Vec<String>)>>,
 }
 
 impl Listed {
-    /// From `models.authStatus`'s payload.
-    pub fn from_auth_status(payload: &Value) -> Self {
-        let mut listed = Self::default();
+    /// From `models.authStatus`'s payload; `detailed`: the gateway reports orders and env keys
+    /// (2026.9+).
+    pub fn from_auth_status(payload: &Value, detailed: bool) -> Self {
+        let mut listed = Self { orders: detailed.then(Vec::new), ..Self::default() };
         for provider in payload.get("providers").and_then(Value::as_array).into_iter().flatten() {
             let name = provider.get("provider").and_then(Value::as_str).unwrap_or_default().to_owned();
             listed.providers.push(name.clone());
@@ -60,6 +66,11 @@ impl Listed {
                 && let Some(var) = provider.pointer("/apiKey/envVar").and_then(Value::as_str)
             {
                 listed.env_keys.push((name.clone(), var.to_owned()));
+            }
+            if let (Some(orders), Some(order)) =
+                (listed.orders.as_mut(), provider.get("profileOrder").and_then(Value::as_array))
+            {
+                orders.push((name.clone(), order.iter().filter_map(Value::as_str).map(str::to_owned).collect()));
             }
         }
         listed.profiles.sort_by(|a, b| a.profile_id.cmp(&b.profile_id));
@@ -110,7 +121,8 @@ pub async fn listed(client: &mut GatewayClient, agent: &str) -> Result<Option<Li
     } else {
         json!({"refresh": true})
     };
-    client.call(AUTH_STATUS, params).await.map(|payload| Some(Listed::from_auth_status(&payload)))
+    let detailed = client.has_method(AUTH_REFRESH);
+    client.call(AUTH_STATUS, params).await.map(|payload| Some(Listed::from_auth_status(&payload, detailed)))
 }
 
 /// Makes the gateway of `target` re-read `agent`'s credentials, then reads back what it lists.
@@ -120,7 +132,9 @@ pub async fn apply_store_change(
     timeouts: Timeouts,
 ) -> Result<ApplyOutcome, RpcError> {
     let mut client = GatewayClient::connect(target, timeouts).await?;
-    let applied = if client.has_method(AUTH_REFRESH) {
+    let applied = if client.hello().protocol <= 3 {
+        Applied::NeedsRestart
+    } else if client.has_method(AUTH_REFRESH) {
         client.call(AUTH_REFRESH, json!({"operation": "update", "agentId": agent})).await?;
         Applied::AuthRefresh
     } else if client.has_method(SECRETS_RELOAD) {
@@ -147,16 +161,21 @@ mod tests {
     #[test]
     fn auth_status_is_read_into_profiles_and_env_keys() {
         let payload = json!({"ts": 1, "providers": [
-            {"provider": "anthropic", "status": "ok", "profiles": [
+            {"provider": "anthropic", "status": "ok", "profileOrder": ["anthropic:work", "anthropic:api"], "profiles": [
                 {"profileId": "anthropic:work", "type": "token", "status": "ok", "source": "saved"},
                 {"profileId": "anthropic:api", "type": "api_key", "status": "static"}]},
             {"provider": "openai", "status": "static", "profiles": [], "apiKey": {"source": "env", "envVar": "OPENAI_API_KEY"}}
         ]});
-        let listed = Listed::from_auth_status(&payload);
+        let listed = Listed::from_auth_status(&payload, true);
         assert_eq!(listed.profiles.len(), 2);
         assert_eq!(listed.profile("anthropic:work").unwrap().kind, "token");
         assert_eq!(listed.profiles[0].profile_id, "anthropic:api", "sorted by id");
         assert_eq!(listed.env_keys, [("openai".to_owned(), "OPENAI_API_KEY".to_owned())]);
-        assert_eq!(Listed::from_auth_status(&json!({})), Listed::default());
+        assert_eq!(
+            listed.orders,
+            Some(vec![("anthropic".to_owned(), vec!["anthropic:work".to_owned(), "anthropic:api".to_owned()])])
+        );
+        assert_eq!(Listed::from_auth_status(&payload, false).orders, None, "2026.5 reports no orders");
+        assert_eq!(Listed::from_auth_status(&json!({}), false), Listed::default());
     }
 }

@@ -44,6 +44,8 @@ pub struct GatewayTarget {
     pub secret: Option<SecretString>,
     /// Where the secret came from (or why there is none), in words; never the value.
     pub secret_source: String,
+    /// The panel's device key file for protocol-3 gateways (2026.3.x); `None`: connect without.
+    pub device_key: Option<std::path::PathBuf>,
 }
 
 /// An environment to look variables up in (the panel's own, then `.env`'s).
@@ -118,7 +120,7 @@ impl GatewayTarget {
             AuthMode::Token => token,
             AuthMode::Password => password,
         };
-        Self { port, port_source, bind, tls, auth_mode, secret, secret_source }
+        Self { port, port_source, bind, tls, auth_mode, secret, secret_source, device_key: None }
     }
 
     /// `ws://127.0.0.1:<port>`.

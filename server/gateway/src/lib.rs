@@ -12,8 +12,11 @@
 
 pub mod apply;
 pub mod compare;
+pub mod device;
 pub mod discover;
 pub mod probe;
+pub mod process;
+pub mod restart;
 pub mod rpc;
 pub mod status;
 

@@ -6,8 +6,10 @@
 //! "payload"|"error"}`; events in between are skipped.
 //!
 //! No `Origin` header is sent: with one, OpenClaw treats the connection as a browser's and a
-//! device-less backend loses its scopes. 2026.3.x speaks protocol 3 only and needs a device
-//! identity for scopes; it answers "protocol mismatch", which becomes [`RpcError::Protocol`].
+//! device-less backend loses its scopes. 2026.3.x speaks protocol 3 only and keeps an operator's
+//! scopes only for a signed device: it answers protocol 4 with "protocol mismatch", and the
+//! client connects again with protocol 3 and the panel's [`crate::device`] identity (when the
+//! target names its key file; else [`RpcError::Protocol`]).
 //!
 //! Invariant: every step waits at most its timeout; the secret goes into the `connect` frame
 //! only and is never logged.
@@ -50,9 +52,11 @@ pub enum RpcError {
     #[error("the gateway refused the panel's credential ({code}): {message}")]
     Unauthorized { code: String, message: String },
     #[error(
-        "the gateway speaks another protocol version ({message}); OpenClaw 2026.3.x needs a device identity, which the panel does not have yet"
+        "the gateway speaks another protocol version ({message}); OpenClaw 2026.3.x needs the panel's device identity, kept in its data dir, and none is set"
     )]
     Protocol { message: String },
+    #[error("{0}")]
+    Device(String),
     #[error("the gateway is starting; try again in a moment")]
     Starting,
     #[error("the gateway answered {method} with {code}: {message}")]
@@ -71,6 +75,12 @@ pub struct Hello {
     pub scopes: Option<Vec<String>>,
     /// The state dir the gateway serves (when it says).
     pub state_dir: Option<String>,
+}
+
+/// The gateway's `connect.challenge`: what a device signs.
+struct Challenge {
+    nonce: String,
+    ts: u64,
 }
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
@@ -94,8 +104,18 @@ fn timeout(step: &str, d: Duration) -> RpcError {
 }
 
 impl GatewayClient {
-    /// Opens the WebSocket, waits for the challenge and logs in.
+    /// Opens the WebSocket, waits for the challenge and logs in: protocol 4 without a device
+    /// (2026.5+), else protocol 3 with the panel's device identity (2026.3.x).
     pub async fn connect(target: &GatewayTarget, timeouts: Timeouts) -> Result<Self, RpcError> {
+        match Self::connect_as(target, timeouts, 4).await {
+            Err(RpcError::Protocol { .. }) if target.device_key.is_some() => {
+                Self::connect_as(target, timeouts, 3).await
+            }
+            other => other,
+        }
+    }
+
+    async fn connect_as(target: &GatewayTarget, timeouts: Timeouts, protocol: u64) -> Result<Self, RpcError> {
         let (socket, _) =
             match tokio::time::timeout(timeouts.open, tokio_tungstenite::connect_async(target.ws_url())).await {
                 Err(_) => return Err(timeout("opening the WebSocket", timeouts.open)),
@@ -108,18 +128,40 @@ impl GatewayClient {
                 Ok(Ok(pair)) => pair,
             };
         let mut client = Self { socket, hello: Hello::default(), timeouts, next_id: 0 };
-        client.await_challenge().await?;
+        let challenge = client.await_challenge().await?;
+        let (client_id, client_mode, role, platform) = ("gateway-client", "backend", "operator", "linux");
+        let scopes = ["operator.admin"];
         let mut params = json!({
-            "minProtocol": 4,
-            "maxProtocol": 4,
-            "client": {"id": "gateway-client", "version": env!("CARGO_PKG_VERSION"), "platform": "linux", "mode": "backend"},
-            "role": "operator",
-            "scopes": ["operator.admin"],
+            "minProtocol": protocol,
+            "maxProtocol": protocol,
+            "client": {"id": client_id, "version": env!("CARGO_PKG_VERSION"), "platform": platform, "mode": client_mode},
+            "role": role,
+            "scopes": scopes,
         });
         match (target.auth_mode, &target.secret) {
             (AuthMode::Password, Some(s)) => params["auth"] = json!({"password": s.expose_secret()}),
             (AuthMode::Token, Some(s)) => params["auth"] = json!({"token": s.expose_secret()}),
             _ => {}
+        }
+        if protocol == 3
+            && let Some(path) = &target.device_key
+        {
+            let identity =
+                crate::device::DeviceIdentity::load_or_create(path).map_err(|e| RpcError::Device(e.to_string()))?;
+            let token = match (target.auth_mode, &target.secret) {
+                (AuthMode::Token, Some(s)) => s.expose_secret().to_owned(),
+                _ => String::new(),
+            };
+            params["device"] = identity.connect_device(&crate::device::SignedConnect {
+                client_id,
+                client_mode,
+                role,
+                scopes: &scopes,
+                signed_at_ms: challenge.ts,
+                token: &token,
+                nonce: &challenge.nonce,
+                platform,
+            });
         }
         let payload = client.request("connect", params).await.map_err(|e| match e {
             RpcError::Failed { code, message, .. } if message.contains("protocol mismatch") => {
@@ -129,6 +171,9 @@ impl GatewayClient {
             RpcError::Failed { code, message, .. }
                 if message.contains("unauthorized")
                     || code.starts_with("AUTH_")
+                    || code.starts_with("DEVICE_AUTH_")
+                    || code == "NOT_PAIRED"
+                    || code == "PAIRING_REQUIRED"
                     || message.contains("token")
                     || message.contains("password") =>
             {
@@ -167,7 +212,7 @@ impl GatewayClient {
         self.request(method, params).await
     }
 
-    async fn await_challenge(&mut self) -> Result<(), RpcError> {
+    async fn await_challenge(&mut self) -> Result<Challenge, RpcError> {
         let wait = self.timeouts.challenge;
         tokio::time::timeout(wait, async {
             loop {
@@ -175,7 +220,10 @@ impl GatewayClient {
                 if frame.get("type").and_then(Value::as_str) == Some("event")
                     && frame.get("event").and_then(Value::as_str) == Some("connect.challenge")
                 {
-                    return Ok(());
+                    return Ok(Challenge {
+                        nonce: frame.pointer("/payload/nonce").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                        ts: frame.pointer("/payload/ts").and_then(Value::as_u64).unwrap_or_default(),
+                    });
                 }
             }
         })
@@ -238,6 +286,22 @@ impl GatewayClient {
                 Some(Ok(_)) => continue,
             }
         }
+    }
+
+    /// Waits until the gateway goes away: its `shutdown` event or the connection's end (a
+    /// restart closes every connection); `false` when `wait` passed first.
+    pub async fn wait_closed(&mut self, wait: Duration) -> bool {
+        tokio::time::timeout(wait, async {
+            loop {
+                match self.next_frame().await {
+                    Err(_) => return,
+                    Ok(frame) if frame.get("event").and_then(Value::as_str) == Some("shutdown") => return,
+                    Ok(_) => {}
+                }
+            }
+        })
+        .await
+        .is_ok()
     }
 
     /// Closes the connection politely.

@@ -45,6 +45,10 @@ pub struct GatewayStatus {
     pub methods: Vec<String>,
     /// The state dir the gateway says it serves, when it says.
     pub state_dir: Option<String>,
+    /// The pid holding the port, when it is the panel user's process.
+    pub pid: Option<u32>,
+    /// What runs it (`None`: its process cannot be seen).
+    pub supervisor: Option<crate::process::Supervisor>,
     /// Why not connected, in words.
     pub problem: Option<String>,
     /// What to do about it.
@@ -56,6 +60,18 @@ const USED: &[&str] = &["models.authRefresh", "models.authStatus", "secrets.relo
 
 /// Looks at the gateway of `target` now.
 pub async fn gateway_status(target: &GatewayTarget, timeouts: Timeouts) -> GatewayStatus {
+    let (status, client) = gateway_status_connected(target, timeouts).await;
+    if let Some(client) = client {
+        client.close().await;
+    }
+    status
+}
+
+/// The same, keeping the logged-in connection (when there is one) for further calls.
+pub async fn gateway_status_connected(
+    target: &GatewayTarget,
+    timeouts: Timeouts,
+) -> (GatewayStatus, Option<GatewayClient>) {
     let mut status = GatewayStatus {
         reach: Reach::NotRunning,
         url: target.ws_url(),
@@ -70,6 +86,8 @@ pub async fn gateway_status(target: &GatewayTarget, timeouts: Timeouts) -> Gatew
         protocol: None,
         methods: Vec::new(),
         state_dir: None,
+        pid: None,
+        supervisor: None,
         problem: None,
         fix: None,
     };
@@ -82,10 +100,14 @@ pub async fn gateway_status(target: &GatewayTarget, timeouts: Timeouts) -> Gatew
                 "Start the gateway (`openclaw gateway run`, or `systemctl --user start openclaw-gateway`); changes are read at its next start."
                     .to_owned(),
             );
-            return status;
+            return (status, None);
         }
         Ok(a) => status.live = a.status == 200,
         Err(_) => {}
+    }
+    if let Some(found) = crate::process::find(target.port) {
+        status.pid = Some(found.pid);
+        status.supervisor = Some(found.supervisor);
     }
     if let Ok(a) = probe::get(target.port, "/readyz", probe_wait).await {
         status.ready = a.json.as_ref().and_then(|j| j.get("ready")).and_then(serde_json::Value::as_bool);
@@ -102,7 +124,7 @@ pub async fn gateway_status(target: &GatewayTarget, timeouts: Timeouts) -> Gatew
                 .to_owned(),
         );
         status.fix = Some("Turn gateway.tls off for loopback, or apply changes with a gateway restart.".to_owned());
-        return status;
+        return (status, None);
     }
     if target.secret.is_none()
         && matches!(target.auth_mode, AuthMode::Token | AuthMode::Password | AuthMode::TrustedProxy)
@@ -113,12 +135,11 @@ pub async fn gateway_status(target: &GatewayTarget, timeouts: Timeouts) -> Gatew
             "Set gateway.auth.token in openclaw.json (or OPENCLAW_GATEWAY_TOKEN in the panel's environment) to the gateway's token."
                 .to_owned(),
         );
-        return status;
+        return (status, None);
     }
     match GatewayClient::connect(target, timeouts).await {
         Ok(client) => {
             let hello = client.hello().clone();
-            client.close().await;
             status.version = hello.version.or(status.version);
             status.protocol = Some(hello.protocol);
             status.methods =
@@ -138,8 +159,12 @@ pub async fn gateway_status(target: &GatewayTarget, timeouts: Timeouts) -> Gatew
             } else {
                 status.reach = Reach::Connected;
             }
+            return (status, Some(client));
         }
         Err(e) => {
+            if matches!(e, RpcError::Protocol { .. }) {
+                status.protocol = Some(3);
+            }
             status.reach =
                 if matches!(e, RpcError::NotRunning { .. }) { Reach::NotRunning } else { Reach::Unreachable };
             status.fix = Some(match &e {
@@ -148,11 +173,14 @@ pub async fn gateway_status(target: &GatewayTarget, timeouts: Timeouts) -> Gatew
                     target.secret_source
                 ),
                 RpcError::Starting => "Wait a few seconds and look again.".to_owned(),
-                RpcError::Protocol { .. } => "Apply changes to this gateway by restarting it.".to_owned(),
+                RpcError::Protocol { .. } => {
+                    "Give the panel a data dir (--data-dir) for its device identity, or apply changes by restarting the gateway."
+                        .to_owned()
+                }
                 _ => "Look at the gateway's log; restart it if it does not answer.".to_owned(),
             });
             status.problem = Some(e.to_string());
         }
     }
-    status
+    (status, None)
 }

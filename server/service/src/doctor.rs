@@ -102,14 +102,11 @@ impl PanelService {
         })
         .await??;
         // The running gateway is told, as after a change from the profiles page.
-        if let Some((agent, profile_id)) = written.filter(|(agent, _)| !agent.is_empty()) {
-            let location = self.config().location.clone();
-            if let Ok(target) =
-                crate::error::blocking("gateway lookup failed", move || super::gateway::target(&location, true)).await
-            {
-                let (_, note) = super::gateway::apply_note(target, &agent, profile_id.as_deref()).await;
-                outcome.changes.push(note);
-            }
+        if let Some((agent, profile_id)) = written.filter(|(agent, _)| !agent.is_empty())
+            && let Ok(target) = self.gateway_target().await
+        {
+            let (_, note) = self.apply_note_recorded(target, &agent, profile_id.as_deref()).await;
+            outcome.changes.push(note);
         }
         Ok(outcome)
     }

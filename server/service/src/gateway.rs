@@ -1,44 +1,89 @@
-//! After a credential change from the page: the running gateway is told to re-read the agent's
-//! credentials ([`panel_gateway::apply`]), and what it then lists becomes the notice's gateway
-//! line, in place of the engine's generic advice. No gateway running is a sentence, not an error;
-//! nothing here restarts a gateway.
+//! The running gateway from the application's side: after a credential change it is told to
+//! re-read the agent's credentials ([`panel_gateway::apply`]), and what it then lists becomes the
+//! notice's gateway line, in place of the engine's generic advice; the Gateway card's view (one
+//! connection: status, then the comparison with the disk); and the restart the admin confirmed,
+//! run in the background with its steps kept for the card to show.
 //!
-//! Invariant: a write's result never depends on the gateway: the change is on disk before this
-//! runs, and a gateway that fails or hangs only changes the sentence (short timeouts).
+//! Invariants: a write's result never depends on the gateway: the change is on disk before this
+//! runs, and a gateway that fails or hangs only changes the sentence (short timeouts). Nothing
+//! restarts a gateway unless [`PanelService::gateway_restart`] is called with the admin's
+//! confirmation, and one restart runs at a time.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use openclaw_state::StateLocation;
 use panel_gateway::apply::{Applied, ApplyOutcome, apply_store_change};
 use panel_gateway::discover::{GatewayTarget, StateEnv};
-use panel_gateway::rpc::{RpcError, Timeouts};
-use panel_gateway::status::{Reach, gateway_status};
-use panel_views::{GatewayReach, GatewayView, WriteOutcome};
+use panel_gateway::process::Supervisor;
+use panel_gateway::restart::{self, Progress, RestartDeadlines};
+use panel_gateway::rpc::{GatewayClient, RpcError, Timeouts};
+use panel_gateway::status::{GatewayStatus, Reach, gateway_status_connected};
+use panel_views::{GatewayReach, GatewayView, LastApply, RestartView, WriteOutcome};
 
-use crate::PanelService;
 use crate::error::ServiceError;
+use crate::{PanelConfig, PanelService};
 
 /// The page waits at most this long for the gateway (a write is already done by then).
 const PAGE_TIMEOUTS: Timeouts =
     Timeouts { open: Duration::from_secs(1), challenge: Duration::from_secs(3), call: Duration::from_secs(5) };
 
-/// The gateway of `location`, as `gateway status` finds it (`process_env`: also look in the
-/// panel's own environment for the gateway's token).
-pub fn target(location: &StateLocation, process_env: bool) -> GatewayTarget {
-    let config = openclaw_state::config::Config::read(&location.config_path).ok().flatten();
-    GatewayTarget::resolve(config.as_ref(), &StateEnv::read(location, process_env))
+/// The gateway of the state `config` names, as `gateway status` finds it, with the panel's
+/// device key (for 2026.3.x) in its data dir. `process_env`: also look in the panel's own
+/// environment for the gateway's token. A config that cannot be read is an error: the port and
+/// the token come from it.
+pub fn target(config: &PanelConfig, process_env: bool) -> Result<GatewayTarget, ServiceError> {
+    let location = &config.location;
+    let parsed = openclaw_state::config::Config::read(&location.config_path).map_err(|e| {
+        ServiceError::Refused(format!("{e}; the gateway's port and token are read from it, so fix it first"))
+    })?;
+    let mut target = GatewayTarget::resolve(parsed.as_ref(), &StateEnv::read(location, process_env));
+    target.device_key = config.data_dir.as_ref().map(|d| d.join(panel_gateway::device::FILE_NAME));
+    Ok(target)
 }
 
-/// Applies the change `done` describes to the running gateway and says what came of it in
-/// `done.restart_note` / `done.restart_gateway`. Changes not about one agent (`.env`) keep the
-/// engine's advice: the gateway reads `.env` only when it starts.
-pub(crate) async fn apply_after_write(target: GatewayTarget, done: &mut WriteOutcome) {
-    if done.agent.is_empty() {
-        return;
+/// What the panel remembers about the gateway while it runs: the last apply and the restart
+/// under way (or the last one).
+#[derive(Debug, Default)]
+pub struct GatewayMemory {
+    last_apply: Mutex<Option<LastApply>>,
+    restart: Mutex<Option<RestartView>>,
+}
+
+impl GatewayMemory {
+    fn record_apply(&self, ok: bool, result: &str) {
+        let entry = LastApply { at: crate::format_utc(crate::now_ms()), ok, result: result.to_owned() };
+        *self.last_apply.lock().unwrap_or_else(|p| p.into_inner()) = Some(entry);
     }
-    let (must_restart, note) = apply_note(target, &done.agent, done.profile_id.as_deref()).await;
-    done.restart_gateway = must_restart;
-    done.restart_note = note;
+
+    fn last_apply(&self) -> Option<LastApply> {
+        self.last_apply.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn restart(&self) -> Option<RestartView> {
+        self.restart.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn update_restart(&self, f: impl FnOnce(&mut RestartView)) {
+        if let Some(r) = self.restart.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+            f(r);
+        }
+    }
+
+    /// Marks a restart as started, unless one runs.
+    fn begin_restart(&self) -> bool {
+        let mut slot = self.restart.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.as_ref().is_some_and(|r| r.running) {
+            return false;
+        }
+        *slot = Some(RestartView {
+            running: true,
+            ok: None,
+            started_at: crate::format_utc(crate::now_ms()),
+            steps: Vec::new(),
+            message: None,
+        });
+        true
+    }
 }
 
 /// Applies a change of `agent`'s credentials (about `profile_id`, when one) to the running
@@ -62,7 +107,7 @@ fn describe(
                 return (
                     true,
                     format!(
-                        "The running gateway ({version}) reads credentials only when it starts: restart it (`openclaw gateway restart`)."
+                        "The running gateway ({version}) uses a changed store only after a restart: restart it (Restart the gateway on the Gateway card, or `openclaw-auth-panel gateway restart`)."
                     ),
                 );
             }
@@ -95,14 +140,144 @@ fn describe(
     }
 }
 
+/// What a `.env` change (`change`: added, replaced, removed) needs from the running gateway:
+/// (must restart, the panel's restart would load it, the sentence). Measured (facts §11.1): a
+/// new key is used by 2026.5's next run, and by 2026.9/2026.3 only after a restart; a changed
+/// or removed value only after a full stop and start (an in-process restart keeps the value it
+/// loaded first), which the panel can do only through a systemd user unit.
+async fn env_note(target: &GatewayTarget, change: &str) -> (bool, bool, String) {
+    if change == "unchanged" {
+        return (false, false, "The value was already so: the gateway needs nothing.".to_owned());
+    }
+    let (status, client) = gateway_status_connected(target, PAGE_TIMEOUTS).await;
+    if let Some(client) = client {
+        client.close().await;
+    }
+    let version = status.version.clone().unwrap_or_else(|| "version unknown".to_owned());
+    match status.reach {
+        Reach::NotRunning => {
+            return (
+                false,
+                false,
+                format!("No gateway is running on 127.0.0.1:{}: it reads .env when it starts.", status.port),
+            );
+        }
+        Reach::Unreachable if status.protocol != Some(3) => {
+            return (
+                true,
+                false,
+                format!(
+                    "The gateway reads .env only when it starts, and the panel cannot reach it ({}): restart it yourself.",
+                    status.problem.unwrap_or_default()
+                ),
+            );
+        }
+        _ => {}
+    }
+    let plan = restart_choice(&status);
+    let how = "Restart the gateway on the Gateway card, or `openclaw-auth-panel gateway restart`";
+    if change == "added" {
+        let reads_next_run = status.protocol == Some(4)
+            && !status.methods.iter().any(|m| m == panel_gateway::apply::AUTH_REFRESH)
+            && status.version.as_deref().is_some_and(|v| v.starts_with("2026.5"));
+        if reads_next_run {
+            return (
+                false,
+                false,
+                format!("The running gateway ({version}) reads a new .env key at its next run: nothing to restart."),
+            );
+        }
+        return match plan {
+            Ok(_) => (
+                true,
+                true,
+                format!("The running gateway ({version}) reads new .env keys only when it starts: restart it ({how})."),
+            ),
+            Err(e) => {
+                (true, false, format!("The running gateway ({version}) reads new .env keys only when it starts: {e}"))
+            }
+        };
+    }
+    match plan {
+        Ok(p) if p.full => (
+            true,
+            true,
+            format!(
+                "The running gateway ({version}) loads a changed .env value only on a full stop and start; its {} does that: restart it ({how}).",
+                status.supervisor.as_ref().map(Supervisor::describe).unwrap_or_default()
+            ),
+        ),
+        _ => (
+            true,
+            false,
+            format!(
+                "The running gateway ({version}) keeps the old value of a changed .env key until it is stopped and started again (a restart inside the process keeps it): stop it and start it again."
+            ),
+        ),
+    }
+}
+
+/// How the gateway `status` describes would be restarted.
+fn restart_choice(status: &GatewayStatus) -> Result<restart::RestartPlan, restart::RestartError> {
+    if status.reach == Reach::NotRunning {
+        return Err(restart::RestartError::NotRunning { port: status.port });
+    }
+    restart::choose(
+        status.supervisor.clone(),
+        status.pid,
+        &status.methods,
+        status.protocol.unwrap_or(4),
+        status.version.clone(),
+    )
+}
+
 impl PanelService {
-    /// The running gateway now, for the Gateway card.
+    /// The gateway of this state (see [`target`]); the gateway's token is not a provider
+    /// credential, so the panel's own environment counts even with --no-process-env.
+    pub async fn gateway_target(&self) -> Result<GatewayTarget, ServiceError> {
+        let config = self.config().clone();
+        crate::error::blocking("gateway lookup failed", move || target(&config, true)).await?
+    }
+
+    /// [`apply_note`], remembered as the card's "last apply".
+    pub(crate) async fn apply_note_recorded(
+        &self,
+        target: GatewayTarget,
+        agent: &str,
+        profile_id: Option<&str>,
+    ) -> (bool, String) {
+        let (must_restart, note) = apply_note(target, agent, profile_id).await;
+        if !note.starts_with("No gateway is running") {
+            self.gateway.record_apply(!must_restart, &note);
+        }
+        (must_restart, note)
+    }
+
+    /// Applies the change `done` describes to the running gateway and says what came of it in
+    /// `done.restart_note` / `restart_gateway` / `can_restart`.
+    pub(crate) async fn apply_after_write(&self, target: GatewayTarget, done: &mut WriteOutcome) {
+        if done.agent.is_empty() {
+            let Some(change) = done.env_change.clone() else { return };
+            let (must, can, note) = env_note(&target, &change).await;
+            (done.restart_gateway, done.can_restart, done.restart_note) = (must, can, note);
+            return;
+        }
+        let (must_restart, note) = self.apply_note_recorded(target, &done.agent, done.profile_id.as_deref()).await;
+        done.can_restart = must_restart && note.contains("only after a restart");
+        done.restart_gateway = must_restart;
+        done.restart_note = note;
+    }
+
+    /// The running gateway now, for the Gateway card: one connection for its status and the
+    /// comparison with the disk.
     pub async fn gateway_view(&self) -> Result<GatewayView, ServiceError> {
-        let location = self.config().location.clone();
-        let target = crate::error::blocking("gateway lookup failed", move || target(&location, true)).await?;
-        let s = gateway_status(&target, PAGE_TIMEOUTS).await;
-        let (compared, differences) =
-            if s.reach == Reach::Connected { self.compare_with_disk(&target).await } else { (Vec::new(), Vec::new()) };
+        let target = self.gateway_target().await?;
+        let (s, client) = gateway_status_connected(&target, PAGE_TIMEOUTS).await;
+        let (compared, differences) = match client {
+            Some(client) => self.compare_with_disk(client).await,
+            None => (Vec::new(), Vec::new()),
+        };
+        let plan = restart_choice(&s);
         Ok(GatewayView {
             compared,
             differences,
@@ -112,6 +287,13 @@ impl PanelService {
                 Reach::NotReady => GatewayReach::NotReady,
                 Reach::Connected => GatewayReach::Connected,
             },
+            supervisor: s.supervisor.as_ref().map(Supervisor::describe),
+            pid: s.pid,
+            restart_full: plan.as_ref().is_ok_and(|p| p.full),
+            restart_plan: plan.as_ref().ok().map(|p| p.method.describe()),
+            restart_blocked: plan.err().filter(|_| s.reach != Reach::NotRunning).map(|e| e.to_string()),
+            restart: self.gateway.restart(),
+            last_apply: self.gateway.last_apply(),
             address: s.url,
             port_source: s.port_source,
             version: s.version,
@@ -124,24 +306,20 @@ impl PanelService {
 
     /// What the gateway lists for each agent it reports on (every agent on 2026.9, the default
     /// agent on 2026.5) against the analysis of the disk: the agents compared, and the differences.
-    async fn compare_with_disk(&self, target: &GatewayTarget) -> (Vec<String>, Vec<String>) {
-        let this = self.clone();
-        let Ok(snapshot) = crate::error::blocking("state read task failed", move || this.snapshot_blocking()).await
-        else {
-            return (Vec::new(), Vec::new());
-        };
-        let Ok(mut client) = panel_gateway::rpc::GatewayClient::connect(target, PAGE_TIMEOUTS).await else {
-            return (Vec::new(), Vec::new());
-        };
-        let per_agent = client.has_method(panel_gateway::apply::AUTH_REFRESH);
-        let agents: Vec<String> =
-            snapshot.agents.iter().filter(|a| per_agent || a.is_default).map(|a| a.id.clone()).collect();
+    async fn compare_with_disk(&self, mut client: GatewayClient) -> (Vec<String>, Vec<String>) {
         let (mut compared, mut differences) = (Vec::new(), Vec::new());
-        for agent in agents {
-            let Ok(Some(listed)) = panel_gateway::apply::listed(&mut client, &agent).await else { continue };
-            let Some(analysis) = openclaw_state::analysis::analyze_agent(&snapshot, Some(&agent)) else { continue };
-            differences.extend(panel_gateway::compare::differences(&analysis, &listed));
-            compared.push(agent);
+        if let Ok(snapshot) = self.snapshot().await {
+            let per_agent = client.has_method(panel_gateway::apply::AUTH_REFRESH);
+            let agents: Vec<String> =
+                snapshot.agents.iter().filter(|a| per_agent || a.is_default).map(|a| a.id.clone()).collect();
+            for agent in agents {
+                let Ok(Some(listed)) = panel_gateway::apply::listed(&mut client, &agent).await else { continue };
+                let Some(analysis) = openclaw_state::analysis::analyze_agent(&snapshot, Some(&agent)) else {
+                    continue;
+                };
+                differences.extend(panel_gateway::compare::differences(&analysis, &listed));
+                compared.push(agent);
+            }
         }
         client.close().await;
         (compared, differences)
@@ -150,13 +328,9 @@ impl PanelService {
     /// *Apply to the gateway*: every agent's credentials re-read by the running gateway; one
     /// sentence per agent (one in all for `secrets.reload`, which re-reads every agent).
     pub async fn apply_to_gateway_all(&self) -> Result<Vec<String>, ServiceError> {
-        let this = self.clone();
-        let (target, agents) = crate::error::blocking("gateway lookup failed", move || {
-            let snapshot = this.snapshot_blocking();
-            let agents: Vec<String> = snapshot.agents.iter().map(|a| a.id.clone()).collect();
-            (target(&this.config().location, true), agents)
-        })
-        .await?;
+        let target = self.gateway_target().await?;
+        let snapshot = self.snapshot().await?;
+        let agents: Vec<String> = snapshot.agents.iter().map(|a| a.id.clone()).collect();
         let mut lines = Vec::new();
         for agent in &agents {
             match apply_store_change(&target, agent, PAGE_TIMEOUTS).await {
@@ -178,15 +352,81 @@ impl PanelService {
                             break;
                         }
                         Applied::NeedsRestart => {
-                            lines.push("This gateway reads credentials only when it starts: restart it.".to_owned());
+                            lines.push(
+                                "This gateway uses a changed store only after a restart: use Restart the gateway."
+                                    .to_owned(),
+                            );
                             break;
                         }
                     }
                 }
-                Err(e) => return Err(ServiceError::Refused(format!("not applied: {e}"))),
+                Err(e) => {
+                    self.gateway.record_apply(false, &format!("not applied: {e}"));
+                    return Err(ServiceError::Refused(format!("not applied: {e}")));
+                }
             }
         }
+        self.gateway.record_apply(true, &lines.join(" "));
         Ok(lines)
+    }
+
+    /// *Restart the gateway*, after the admin confirmed what [`GatewayView::restart_plan`] said:
+    /// started in the background; the card follows its steps through [`Self::gateway_view`].
+    pub async fn gateway_restart(&self, actor: &str, confirmed: bool) -> Result<RestartView, ServiceError> {
+        if !confirmed {
+            return Err(ServiceError::Refused(
+                "a restart stops the gateway's running work for a moment: confirm it first".to_owned(),
+            ));
+        }
+        let target = self.gateway_target().await?;
+        let plan = restart::plan(&target, PAGE_TIMEOUTS).await.map_err(|e| ServiceError::Refused(e.to_string()))?;
+        if !self.gateway.begin_restart() {
+            return Err(ServiceError::Refused("a restart is already under way: wait for it".to_owned()));
+        }
+        tracing::info!(actor, how = %plan.method.describe(), "gateway restart confirmed");
+        let memory = Arc::clone(&self.gateway);
+        let this = self.clone();
+        tokio::spawn(async move {
+            let steps = Arc::clone(&memory);
+            let progress = move |p: Progress| steps.update_restart(|r| r.steps.push(p.describe()));
+            let result = restart::restart(&target, &plan, PAGE_TIMEOUTS, RestartDeadlines::default(), &progress).await;
+            let (ok, message) = match result {
+                Ok(took) => {
+                    let agent = this
+                        .snapshot()
+                        .await
+                        .ok()
+                        .and_then(|s| s.agents.iter().find(|a| a.is_default).map(|a| a.id.clone()));
+                    let listing = match (agent, GatewayClient::connect(&target, PAGE_TIMEOUTS).await) {
+                        (Some(agent), Ok(mut client)) => {
+                            let listed = panel_gateway::apply::listed(&mut client, &agent).await;
+                            client.close().await;
+                            match listed {
+                                Ok(Some(l)) => format!(" It lists {} profile(s) for agent {agent}.", l.profiles.len()),
+                                _ => String::new(),
+                            }
+                        }
+                        _ => String::new(),
+                    };
+                    (
+                        true,
+                        format!(
+                            "Restarted ({}) and ready after {:.1} s.{listing}",
+                            plan.method.describe(),
+                            took.as_secs_f64()
+                        ),
+                    )
+                }
+                Err(e) => (false, e.to_string()),
+            };
+            tracing::info!(ok, %message, "gateway restart finished");
+            memory.update_restart(|r| {
+                r.running = false;
+                r.ok = Some(ok);
+                r.message = Some(message);
+            });
+        });
+        self.gateway.restart().ok_or_else(|| ServiceError::Refused("the restart could not be started".to_owned()))
     }
 }
 
@@ -207,6 +447,7 @@ mod tests {
                 status: "ok".into(),
             }],
             env_keys: vec![],
+            orders: None,
         };
         let applied = ApplyOutcome {
             applied: Applied::AuthRefresh,

@@ -50,6 +50,8 @@ pub struct PanelService {
     openclaw_doctor: openclaw_doctor::DoctorRunner,
     /// Pastes checked per login session.
     paste_budget: Arc<paste_budget::PasteBudget>,
+    /// The last apply to the gateway and its restart under way.
+    gateway: Arc<gateway::GatewayMemory>,
 }
 
 /// How long OpenClaw's doctor may take by default (50 agents take 11–14 s here).
@@ -72,7 +74,7 @@ impl PanelService {
             state_dir: config.location.state_dir.clone(),
             config_path: config.location.config_path.clone(),
         });
-        Self { config: Arc::new(config), openclaw_doctor, paste_budget: Arc::default() }
+        Self { config: Arc::new(config), openclaw_doctor, paste_budget: Arc::default(), gateway: Arc::default() }
     }
 
     pub fn config(&self) -> &PanelConfig {

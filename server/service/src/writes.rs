@@ -32,6 +32,8 @@ fn outcome(report: WriteReport, provider: Option<String>) -> WriteOutcome {
         next: None,
         pin_command: None,
         refreshed: None,
+        can_restart: false,
+        env_change: report.env_change.map(|c| c.to_string()),
     }
 }
 
@@ -160,15 +162,13 @@ impl PanelService {
 
     /// Tells the running gateway about a change made (see [`crate::gateway`]).
     async fn apply_to_gateway(&self, done: &mut WriteOutcome) {
-        let location = self.config().location.clone();
-        // The gateway's token is not a provider credential: the panel's own environment counts
-        // even with --no-process-env.
-        let Ok(target) =
-            crate::error::blocking("gateway lookup failed", move || super::gateway::target(&location, true)).await
-        else {
-            return;
-        };
-        super::gateway::apply_after_write(target, done).await;
+        match self.gateway_target().await {
+            Ok(target) => self.apply_after_write(target, done).await,
+            Err(e) => {
+                done.restart_gateway = true;
+                done.restart_note = format!("Saved, but not applied to the running gateway: {e}");
+            }
+        }
     }
 
     /// A paste: prepared once (one read of the state); its hints shown first (nothing written)

@@ -5,7 +5,6 @@
 //! remove dialog [`remove_dialog`].
 
 mod agent_section;
-mod gateway_card;
 mod provider_table;
 mod remove_dialog;
 mod row_actions;
@@ -15,12 +14,11 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{ClearCooldown, ClearOrder, PasteSecret, RemoveProfile, SetOrder, get_overview};
-use crate::components::{NoticeBar, PasteForm};
+use crate::components::{GatewayCard, NoticeBar, PasteForm};
 use crate::error::AppError;
 use crate::page_state::{Notice, PageState, PastePrefill, Write};
 use crate::views::{AgentRefresh, AgentView, Overview, PasteOutcome, ProblemView, Summary, WriteOutcome};
 use agent_section::AgentSection;
-use gateway_card::GatewayCard;
 use remove_dialog::{RemoveDialog, RemoveTarget};
 
 /// The page's writes, as context for its parts.

@@ -110,7 +110,8 @@ fn lines(text: &str) -> Vec<Line<'_>> {
 }
 
 /// What an edit did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum EnvChange {
     Added,
     Replaced,

@@ -88,6 +88,10 @@ pub struct WriteReport {
     pub version: Revision,
     pub profile_id: Option<String>,
     pub masked: Option<String>,
+    /// For a `.env` edit: whether the key was added, replaced or removed (a running gateway
+    /// loads new keys on a restart, changed values only on a full stop and start).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env_change: Option<crate::write::env_file::EnvChange>,
 }
 
 /// A hint with its sentence, as the CLI prints it and the page shows it.
@@ -149,5 +153,6 @@ pub(super) fn store_report(
         version,
         profile_id: None,
         masked: None,
+        env_change: None,
     }
 }

@@ -10,6 +10,7 @@ use serde_json::Map;
 use crate::write::engine::Writer;
 use crate::write::engine::report::{ConflictView, HintView, WriteError, WriteReport};
 use crate::write::engine::revision::Revision;
+use crate::write::env_file::EnvChange;
 use crate::write::lock::SidecarLock;
 use crate::write::normalize::{self, InputError, SecretKind};
 use crate::write::{atomic, env_file};
@@ -44,7 +45,7 @@ impl Writer {
         let mask = crate::mask::mask_secret(value);
         let mut report = self.edit_env(&path, expected, |text| {
             let (out, change) = env_file::set(text, key, value).map_err(WriteError::Env)?;
-            Ok((out, format!("{change} {key}={mask} in {}", path.display())))
+            Ok((out, change, format!("{change} {key}={mask} in {}", path.display())))
         })?;
         report.masked = Some(mask);
         Ok(report)
@@ -55,7 +56,7 @@ impl Writer {
         let path = self.location.dotenv_path();
         self.edit_env(&path, expected, |text| {
             let (out, change) = env_file::unset(text, key).map_err(WriteError::Env)?;
-            Ok((out, format!("{change} {key} in {}", path.display())))
+            Ok((out, change, format!("{change} {key} in {}", path.display())))
         })
     }
 
@@ -91,7 +92,7 @@ impl Writer {
         &self,
         path: &Path,
         expected: Option<&Revision>,
-        edit: impl FnOnce(&str) -> Result<(String, String), WriteError>,
+        edit: impl FnOnce(&str) -> Result<(String, EnvChange, String), WriteError>,
     ) -> Result<WriteReport, WriteError> {
         let _lock = SidecarLock::acquire(path, self.retry)?;
         atomic::remove_own_leftovers(path);
@@ -106,7 +107,7 @@ impl Writer {
                 current: Box::new(ConflictView { orders: Map::new(), profile_ids: Vec::new() }),
             });
         }
-        let (after, change) = edit(before.as_deref().unwrap_or(""))?;
+        let (after, kind, change) = edit(before.as_deref().unwrap_or(""))?;
         let mut files = Vec::new();
         if before.as_deref() != Some(after.as_str()) {
             atomic::replace_file(path, after.as_bytes()).map_err(WriteError::io(path))?;
@@ -124,6 +125,7 @@ impl Writer {
             version: Revision::of(&[Some(after.as_str())]),
             profile_id: None,
             masked: None,
+            env_change: Some(kind),
         })
     }
 }
