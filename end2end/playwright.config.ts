@@ -30,6 +30,8 @@ export default defineConfig({
       dependencies: ['login-http'],
       use: { baseURL: httpURL, storageState: './.tmp/http/storage-state.json' },
     },
+    // A real OpenClaw gateway and a panel of its own, started by the spec (skipped without the oracle).
+    { name: 'gateway', testMatch: /gateway\.spec\.ts/ },
   ],
   webServer: [
     {

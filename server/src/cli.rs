@@ -129,7 +129,7 @@ pub struct ServeArgs {
 #[derive(Debug, Args, Clone)]
 pub struct DataDirArgs {
     /// The panel's own data dir (0700): admin password hash, setup URL, monitoring token, TLS
-    /// certificate. Default: $XDG_STATE_HOME/openclaw-auth-panel, else
+    /// certificate, the device key for 2026.3.x gateways. Default: $XDG_STATE_HOME/openclaw-auth-panel, else
     /// ~/.local/state/openclaw-auth-panel.
     #[arg(long, env = "OPENCLAW_PANEL_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,

@@ -76,6 +76,13 @@ fn write_text(out: &mut impl Write, s: &GatewayStatus) -> std::io::Result<()> {
         };
         writeln!(out, "Health:      {}, {ready}", if s.live { "live" } else { "no answer from /healthz" })?;
     }
+    if let Some(supervisor) = &s.supervisor {
+        let pid = s.pid.map(|p| format!(", process {p}")).unwrap_or_default();
+        writeln!(out, "Runs as:     {}{pid}", supervisor.describe())?;
+    }
+    if s.protocol == Some(3) && s.reach == Reach::Connected {
+        writeln!(out, "Protocol:    3, with the panel's device identity")?;
+    }
     writeln!(out, "Credential:  {:?} auth; {}", s.auth_mode, s.credential_source)?;
     if !s.methods.is_empty() {
         writeln!(out, "Methods:     {}", s.methods.join(", "))?;

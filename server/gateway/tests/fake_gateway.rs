@@ -1,6 +1,7 @@
 //! The RPC client and `gateway_status` against a small stand-in gateway on loopback (the real
 //! OpenClaw gateways are started in `server/tests/gateway_real.rs`): a gateway that lets the panel
-//! in, one that refuses its token, one that never sends its challenge, and none at all. The
+//! in, one that refuses its token, one that never sends its challenge, one that restarts on
+//! request but never becomes ready again, and none at all. The
 //! stand-in answers as OpenClaw 2026.9.6 does (frames read in its dist; `/work/shared` §11).
 
 // tungstenite's handshake callback returns its own (large) error response type.
@@ -25,6 +26,9 @@ enum Behaviour {
     LetIn,
     WrongToken,
     Silent,
+    /// `/readyz` answers 503 forever; `gateway.restart.request` is accepted, then the connection
+    /// closes (as a restarting gateway's does).
+    NeverReady,
 }
 
 /// What the stand-in saw: the `connect` params and whether an `Origin` header came.
@@ -44,6 +48,10 @@ async fn stand_in(behaviour: Behaviour) -> (u16, Arc<Mutex<Seen>>) {
             let Ok((stream, _)) = listener.accept().await else { return };
             let seen = shared.clone();
             tokio::spawn(async move {
+                if matches!(behaviour, Behaviour::NeverReady) && !is_upgrade(&stream).await {
+                    not_ready(stream).await;
+                    return;
+                }
                 let origin = Arc::new(Mutex::new(false));
                 let flag = origin.clone();
                 let callback = move |request: &Request, response: Response| {
@@ -74,9 +82,15 @@ async fn stand_in(behaviour: Behaviour) -> (u16, Arc<Mutex<Seen>>) {
                             } else {
                                 json!({"type": "res", "id": id, "ok": true, "payload": {"type": "hello-ok", "protocol": 4,
                                     "server": {"version": "2026.9.6", "connId": "c"},
-                                    "features": {"methods": ["models.authRefresh", "models.authStatus", "secrets.reload", "health"], "events": []},
+                                    "features": {"methods": ["models.authRefresh", "models.authStatus", "secrets.reload", "health", "gateway.restart.request"], "events": []},
                                     "auth": {"role": "operator", "scopes": ["operator.admin"], "method": "token"}}})
                             }
+                        }
+                        "gateway.restart.request" => {
+                            let answer = json!({"type": "res", "id": id, "ok": true, "payload": {"ok": true, "status": "scheduled"}});
+                            ws.send(Message::text(answer.to_string())).await.unwrap();
+                            let _ = ws.close(None).await;
+                            return;
                         }
                         "models.authStatus" => {
                             json!({"type": "res", "id": id, "ok": true, "payload": {"providers": [{"provider": "anthropic"}]}})
@@ -95,6 +109,32 @@ async fn stand_in(behaviour: Behaviour) -> (u16, Arc<Mutex<Seen>>) {
         }
     });
     (port, seen)
+}
+
+/// Whether the connection asks for a WebSocket (else it is an HTTP probe).
+async fn is_upgrade(stream: &tokio::net::TcpStream) -> bool {
+    let mut head = [0u8; 1024];
+    for _ in 0..50 {
+        let n = stream.peek(&mut head).await.unwrap_or(0);
+        let text = String::from_utf8_lossy(&head[..n]).to_ascii_lowercase();
+        if text.contains("\r\n\r\n") {
+            return text.contains("upgrade: websocket");
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    false
+}
+
+/// Every HTTP probe: 503, "not ready", as OpenClaw's `/readyz` while it starts.
+async fn not_ready(mut stream: tokio::net::TcpStream) {
+    use tokio::io::AsyncWriteExt;
+    let body = r#"{"ready":false,"failing":["startup-sidecars"],"uptimeMs":10}"#;
+    let answer = format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.write_all(answer.as_bytes()).await;
+    let _ = stream.shutdown().await;
 }
 
 fn target(port: u16, token: &str) -> GatewayTarget {
@@ -128,7 +168,10 @@ async fn the_panel_logs_in_as_a_backend_operator_without_an_origin_and_calls() {
 
     let status = gateway_status(&target(port, TOKEN), quick()).await;
     assert_eq!(status.reach, Reach::Connected, "{status:?}");
-    assert_eq!(status.methods, ["models.authRefresh", "models.authStatus", "secrets.reload"]);
+    assert_eq!(
+        status.methods,
+        ["models.authRefresh", "models.authStatus", "secrets.reload", "gateway.restart.request"]
+    );
     assert_eq!(status.credential_source, "gateway.auth.token in openclaw.json");
 }
 
@@ -159,4 +202,32 @@ async fn no_gateway_is_not_running() {
     let status = gateway_status(&target(port, TOKEN), quick()).await;
     assert_eq!(status.reach, Reach::NotRunning);
     assert!(status.fix.unwrap().contains("next start"));
+}
+
+#[tokio::test]
+async fn a_gateway_that_never_becomes_ready_after_a_restart_is_a_timeout_that_says_so() {
+    use panel_gateway::restart::{Method, Progress, RestartDeadlines, RestartError, plan, restart};
+    let (port, _) = stand_in(Behaviour::NeverReady).await;
+    let target = target(port, TOKEN);
+    let status = gateway_status(&target, quick()).await;
+    assert_eq!(status.reach, Reach::NotReady, "{status:?}");
+    assert!(status.problem.as_deref().unwrap().contains("not ready"), "{status:?}");
+
+    let plan = plan(&target, quick()).await.unwrap();
+    assert_eq!(plan.method, Method::RestartRequest);
+    let steps = Arc::new(Mutex::new(Vec::new()));
+    let seen = steps.clone();
+    let progress = move |p: Progress| seen.lock().unwrap().push(p);
+    let deadlines = RestartDeadlines {
+        stop: Duration::from_secs(5),
+        ready: Duration::from_millis(1500),
+        poll: Duration::from_millis(100),
+    };
+    let e = restart(&target, &plan, quick(), deadlines, &progress).await.unwrap_err();
+    assert!(matches!(&e, RestartError::NotReady { .. }), "{e}");
+    assert!(e.to_string().contains("did not become ready") && e.to_string().contains("/readyz 503"), "{e}");
+    let steps = steps.lock().unwrap().clone();
+    assert!(matches!(steps.first(), Some(Progress::Requested { .. })), "{steps:?}");
+    assert!(steps.contains(&Progress::Stopped), "{steps:?}");
+    assert!(steps.contains(&Progress::Starting { failing: vec!["startup-sidecars".into()] }), "{steps:?}");
 }

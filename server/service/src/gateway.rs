@@ -411,7 +411,7 @@ impl PanelService {
                     (
                         true,
                         format!(
-                            "Restarted ({}) and ready after {:.1} s.{listing}",
+                            "Restarted by {}; ready after {:.1} s.{listing}",
                             plan.method.describe(),
                             took.as_secs_f64()
                         ),
