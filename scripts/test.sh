@@ -6,6 +6,7 @@
 #   4. a build of the site and the server (scripts/build.sh --debug)
 #   5. browser tests: Playwright in Debian's chromium against the built server (the write pages'
 #      orders are read back with OpenClaw 2026.9.6's own `models auth order get`)
+#      and the Gateway card against a real 2026.9.6 gateway (end2end/tests/gateway.spec.ts)
 #   6. oracle conformance: the real OpenClaw 2026.3.31 / 2026.5.28 / 2026.9.6 (installed from npm
 #      with a Node 26 into ~/.cache/openclaw-auth-panel/oracle) builds >= 100 states and reports on
 #      them; our `status --json --check` must say the same (scripts/oracle-cases.py, the ignored
@@ -57,7 +58,8 @@ ORACLE_DIR="$oracle" cargo test -p server --test oracle_writes -- --ignored 2>&1
 # OpenClaw's own doctor, run by the panel: 2026.9.6 lint JSON and 2026.3.31 text boxes parsed.
 ORACLE_DIR="$oracle" cargo test -p server --test openclaw_doctor -- --ignored 2>&1 | tee -a "$log"
 # The real gateways (2026.9.6, 2026.5.28, 2026.3.31), started one at a time on loopback and stopped
-# by process group: `gateway status` finds them, logs in, tells a wrong token and 3.x apart.
+# by process group: `gateway status` finds them and logs in (3.x with the device identity); a
+# replaced token reaches a loopback provider stand-in only after the apply; restarts on confirmation.
 ORACLE_DIR="$oracle" cargo test -p server --test gateway_real -- --ignored --test-threads=1 2>&1 | tee -a "$log"
 took
 
