@@ -290,7 +290,11 @@ test('.env keys: add, replace, remove, masked', async ({ page }) => {
   await page.locator('#env-add-value').fill(ENV_VALUE);
   await page.getByRole('button', { name: 'Save key' }).click();
   await expect(page.locator('.notice')).toContainText('Saved GROQ_API_KEY in .env');
-  await expect(page.locator('.notice .gateway-note.must-restart')).toContainText('openclaw gateway restart');
+  // No gateway runs for the demo state (port 18789 is free in the tests): it reads .env at its start.
+  await expect(page.locator('.notice .gateway-note')).toContainText('No gateway is running on 127.0.0.1:18789: it reads .env when it starts.');
+  await expect(page.locator('.notice .gateway-note.must-restart')).toHaveCount(0);
+  // The Gateway card is on this page too.
+  await expect(page.locator('section.gateway .gateway-state')).toHaveAttribute('data-reach', 'not-running', { timeout: 15_000 });
   const groq = page.locator('tr[data-key="GROQ_API_KEY"]');
   await expect(groq).toContainText('gsk_E2EE...GROQKEY1');
   await groq.getByRole('button', { name: 'Replace the value of GROQ_API_KEY' }).click();
