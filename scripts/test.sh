@@ -57,6 +57,8 @@ ORACLE_CASES_DIR="$cases" cargo test -p server --test oracle_conformance -- --ig
 ORACLE_DIR="$oracle" cargo test -p server --test oracle_writes -- --ignored 2>&1 | tee -a "$log"
 # OpenClaw's own doctor, run by the panel: 2026.9.6 lint JSON and 2026.3.31 text boxes parsed.
 ORACLE_DIR="$oracle" cargo test -p server --test openclaw_doctor -- --ignored 2>&1 | tee -a "$log"
+# Live checks: the baseUrl of a config written by OpenClaw 2026.9.6 is where the check goes.
+ORACLE_DIR="$oracle" cargo test -p server --test probe_stand_in -- --ignored 2>&1 | tee -a "$log"
 # The real gateways (2026.9.6, 2026.5.28, 2026.3.31), started one at a time on loopback and stopped
 # by process group: `gateway status` finds them and logs in (3.x with the device identity); a
 # replaced token reaches a loopback provider stand-in only after the apply; restarts on confirmation.

@@ -186,3 +186,51 @@ pub async fn restart_gateway(confirmed: bool) -> Result<crate::views::RestartVie
     let (service, actor) = service_and_actor()?;
     Ok(service.gateway_restart(&actor, confirmed).await?)
 }
+
+/// Live checks of the credentials named (all of them when nothing is named), against their
+/// providers: zero-token requests where the provider has one; a billed one-token request only
+/// with `allow_billed`. A credential checked in the last 30 s gives that result unless `force`.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "probe")))]
+#[server(prefix = "/api", endpoint = "probe", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn probe_credentials(
+    agent: Option<String>,
+    provider: Option<String>,
+    profile: Option<String>,
+    allow_billed: bool,
+    force: bool,
+) -> Result<Vec<crate::views::ProbeView>, AppError> {
+    let (service, actor) = service_and_actor()?;
+    let selection = panel_service::probes::ProbeSelection { agent, provider, profile, allow_billed, force };
+    Ok(service.probe(&actor, selection).await?)
+}
+
+/// *Check before saving*: the secret being pasted, checked as it would be stored; nothing is
+/// written.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "probe-paste")))]
+#[server(prefix = "/api", endpoint = "probe-paste", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn probe_pasted(request: crate::views::ProbePasteRequest) -> Result<crate::views::ProbeView, AppError> {
+    let (service, actor) = service_and_actor()?;
+    let crate::views::ProbePasteRequest { provider, kind, secret, allow_billed } = request;
+    Ok(service.probe_pasted(&actor, &provider, kind, secret, allow_billed).await?)
+}
+
+/// The last live check of every credential (the Doctor's live section).
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "probe-results")))]
+#[server(prefix = "/api", endpoint = "probe-results", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn probe_results() -> Result<Vec<crate::views::ProbeView>, AppError> {
+    let (service, _) = service_and_actor()?;
+    Ok(service.probe_results())
+}
+
+/// OpenClaw's own probe of one profile through the running 2026.9 gateway (`models.probe`): a
+/// real, billed request, and a failure puts the profile in cooldown.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "openclaw-probe")))]
+#[server(prefix = "/api", endpoint = "openclaw-probe", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn openclaw_probe(
+    agent: String,
+    profile_id: String,
+    confirmed: bool,
+) -> Result<crate::views::ProbeView, AppError> {
+    let (service, actor) = service_and_actor()?;
+    Ok(service.openclaw_probe(&actor, &agent, &profile_id, confirmed).await?)
+}

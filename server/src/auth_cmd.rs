@@ -49,7 +49,7 @@ fn writer(args: &WriteArgs) -> Writer {
 
 /// `cli:<user>`: `$USER`/`$LOGNAME`, else the name of this process's uid in `/etc/passwd` (a
 /// systemd unit or `sudo -u` may run without them), else `uid <n>`.
-fn actor() -> String {
+pub fn actor() -> String {
     let user = std::env::var("USER")
         .or_else(|_| std::env::var("LOGNAME"))
         .ok()

@@ -33,6 +33,13 @@ pub enum Command {
     /// config and store disagreeing, file modes, stale locks, legacy files, ...), each with what to
     /// do. Exit 1 when an error is found, else 2 when a warning is, else 0.
     Doctor(DoctorArgs),
+    /// Check credentials live against their providers, at zero token cost where the provider
+    /// allows (Anthropic API keys, OpenAI and compatible, OpenRouter, Gemini: a model or key
+    /// listing); an Anthropic setup token only with --allow-billed (one output token). Writes
+    /// nothing: no cooldown, no usage. Exit 0 (all ok), 1 (one failed: invalid, wrong type,
+    /// Claude-Code-only, expired, billing, region, unreachable, timed out), 2 (only warnings: rate
+    /// limited, unknown answer, not checked).
+    Probe(ProbeArgs),
     /// The running OpenClaw gateway of this state dir (`gateway status`): where it listens,
     /// whether it answers, and whether the panel can log in to apply changes.
     Gateway(GatewayArgs),
@@ -164,6 +171,41 @@ pub struct StatusArgs {
     /// Exit with OpenClaw's codes: 0 ok, 1 expired or missing, 2 expiring within 24 h.
     #[arg(long)]
     pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+
+    /// History of the checks goes to the audit log in this data dir.
+    #[command(flatten)]
+    pub data: DataDirArgs,
+
+    /// Only this agent's profiles (and the environment keys it uses).
+    #[arg(long, value_name = "ID")]
+    pub agent: Option<String>,
+
+    /// Only this provider's credentials.
+    #[arg(long, value_name = "PROVIDER")]
+    pub provider: Option<String>,
+
+    /// Only this profile id (or `env: VAR` for an environment key).
+    #[arg(long, value_name = "ID")]
+    pub profile: Option<String>,
+
+    /// Where no free check exists (Anthropic setup tokens), send a one-token request; it is
+    /// billed to the credential's account. Without it, such credentials are "not checked".
+    #[arg(long)]
+    pub allow_billed: bool,
+
+    /// Seconds each check may take.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub timeout: u64,
+
+    /// Print the results as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,7 @@ pub mod listener;
 pub mod monitoring;
 pub mod password_cmd;
 pub mod private_fs;
+pub mod probe_cmd;
 pub mod serve;
 pub mod status_cmd;
 pub mod tls;

@@ -1,6 +1,6 @@
 //! `openclaw-auth-panel`: the web panel and its command line.
 
-use panel_server::{auth_cmd, cli, demo, doctor_cmd, gateway_cmd, password_cmd, serve, status_cmd};
+use panel_server::{auth_cmd, cli, demo, doctor_cmd, gateway_cmd, password_cmd, probe_cmd, serve, status_cmd};
 
 use std::process::ExitCode;
 
@@ -28,6 +28,7 @@ fn main() -> ExitCode {
             cli::GatewayCommand::Apply(args) => gateway_cmd::apply(args),
             cli::GatewayCommand::Restart(args) => gateway_cmd::restart(args),
         },
+        cli::Command::Probe(args) => probe_cmd::run(args),
         cli::Command::Auth(args) => auth_cmd::run_auth(args.command),
         cli::Command::Env(args) => auth_cmd::run_env(args.command),
         cli::Command::ResetPassword(args) => password_cmd::run(&args.data.resolve()),

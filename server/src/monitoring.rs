@@ -134,6 +134,22 @@ struct ProviderLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ProbeLabels {
+    /// Empty for an environment key (shared by every agent).
+    agent: String,
+    provider: String,
+    credential: String,
+    class: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ProbeTimeLabels {
+    agent: String,
+    provider: String,
+    credential: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct AgentLabels {
     agent: String,
 }
@@ -145,7 +161,7 @@ async fn metrics(State(state): State<MonitoringState>) -> Response {
         Ok(s) => s,
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
     };
-    match render_metrics(&snapshot, &analyze(&snapshot)) {
+    match render_metrics(&snapshot, &analyze(&snapshot), &state.service.probe_results()) {
         Ok(body) => ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], body)
             .into_response(),
         Err(e) => {
@@ -157,8 +173,13 @@ async fn metrics(State(state): State<MonitoringState>) -> Response {
 
 /// The `/metrics` body (OpenMetrics text): a renderer of the analysis, so every value is the one
 /// the page, `status --json` and the doctor show. Profiles in a legacy store are left out (OpenClaw
-/// does not read them).
-pub fn render_metrics(snapshot: &StateSnapshot, analysis: &Analysis) -> Result<String, std::fmt::Error> {
+/// does not read them). `probes`: the last live check of each credential (the same values the
+/// page shows).
+pub fn render_metrics(
+    snapshot: &StateSnapshot,
+    analysis: &Analysis,
+    probes: &[panel_views::ProbeView],
+) -> Result<String, std::fmt::Error> {
     let expiry = Family::<ProfileLabels, FloatGauge>::default();
     let status = Family::<StatusLabels, Gauge>::default();
     let unusable = Family::<UnusableLabels, FloatGauge>::default();
@@ -212,6 +233,28 @@ pub fn render_metrics(snapshot: &StateSnapshot, analysis: &Analysis) -> Result<S
         check.get_or_create(&AgentLabels { agent: agent.agent_id.clone() }).set(i64::from(agent.check.code));
     }
     problems.set(snapshot.problems.len() as i64);
+    let probe_ok = Family::<ProbeLabels, Gauge>::default();
+    let probe_at = Family::<ProbeTimeLabels, FloatGauge>::default();
+    let probe_latency = Family::<ProbeTimeLabels, FloatGauge>::default();
+    for p in probes {
+        let at = ProbeTimeLabels {
+            agent: p.agent.clone().unwrap_or_default(),
+            provider: p.provider.clone(),
+            credential: p.credential.clone(),
+        };
+        probe_ok
+            .get_or_create(&ProbeLabels {
+                agent: at.agent.clone(),
+                provider: at.provider.clone(),
+                credential: at.credential.clone(),
+                class: p.class.as_str().to_owned(),
+            })
+            .set(i64::from(p.class == panel_views::ProbeClass::Ok));
+        probe_at.get_or_create(&at).set(p.checked_at_ms as f64 / 1000.0);
+        if let Some(ms) = p.latency_ms {
+            probe_latency.get_or_create(&at).set(ms as f64 / 1000.0);
+        }
+    }
 
     let mut registry = Registry::with_prefix("openclaw_auth");
     registry.register(
@@ -236,6 +279,17 @@ pub fn render_metrics(snapshot: &StateSnapshot, analysis: &Analysis) -> Result<S
         check,
     );
     registry.register("read_problems", "Files the panel could not read, or read with trouble", problems);
+    registry.register(
+        "probe_ok",
+        "1 when the credential's last live check found it working, else 0; the class label says what it found",
+        probe_ok,
+    );
+    registry.register(
+        "probe_last_timestamp_seconds",
+        "When the credential was last checked live (Unix time)",
+        probe_at,
+    );
+    registry.register("probe_latency_seconds", "How long the credential's last live check took", probe_latency);
     let mut body = String::new();
     prometheus_client::encoding::text::encode(&mut body, &registry)?;
     Ok(body)

@@ -55,7 +55,7 @@ fn metric(text: &str, name: &str) -> Vec<(BTreeMap<String, String>, f64)> {
 fn assert_agree(name: &str, snapshot: &StateSnapshot) {
     let analysis = analyze(snapshot);
     let page = panel_service::overview::build(snapshot, None);
-    let metrics = panel_server::monitoring::render_metrics(snapshot, &analysis).unwrap();
+    let metrics = panel_server::monitoring::render_metrics(snapshot, &analysis, &[]).unwrap();
     let doctor = openclaw_state::doctor::run(snapshot);
     let provider_metrics = metric(&metrics, "openclaw_auth_provider_status");
     let profile_metrics = metric(&metrics, "openclaw_auth_profile_status");

@@ -11,4 +11,6 @@
 pub mod ids;
 pub mod vocab;
 
-pub use vocab::{AuditAction, CredentialKind, Era, HealthStatus, HintCode, ReasonCode, Severity, UnusableKind};
+pub use vocab::{
+    AuditAction, CredentialKind, Era, HealthStatus, HintCode, ProbeClass, ReasonCode, Severity, UnusableKind,
+};

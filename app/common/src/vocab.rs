@@ -205,6 +205,8 @@ pub enum AuditAction {
     /// A paste that was only checked (nothing saved) and named a profile holding the same
     /// secret: recorded so that guessing through previews leaves a trail.
     PastePreview,
+    /// A live check of a credential against its provider (nothing changed).
+    Probe,
 }
 
 impl AuditAction {
@@ -220,8 +222,102 @@ impl AuditAction {
             Self::EnvUnset => "env-unset",
             Self::DoctorFix => "doctor-fix",
             Self::PastePreview => "paste-preview",
+            Self::Probe => "probe",
         }
     }
+}
+
+/// What a live check of a credential found (issue 17): one word per class, the same on the page,
+/// in `probe --json` and in `/metrics`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProbeClass {
+    /// The provider accepted the credential.
+    Ok,
+    /// Wrong, revoked or deleted.
+    Invalid,
+    /// A setup token stored as an API key, or the reverse.
+    WrongType,
+    /// An Anthropic setup token refused outside Claude Code.
+    ClaudeCodeOnly,
+    Expired,
+    /// No credit, quota used up, a key's own limit reached.
+    Billing,
+    /// Rate limited or overloaded now; the credential may be fine.
+    RateLimited,
+    /// The provider refuses this host's country or region.
+    RegionBlocked,
+    /// No connection (DNS, network, TLS).
+    Unreachable,
+    /// No answer within the deadline.
+    Timeout,
+    /// An answer the panel does not know.
+    Unknown,
+    /// Nothing was sent: only a billed request proves it and none was allowed, or no check
+    /// exists for it. Never counted as ok.
+    NotChecked,
+}
+
+impl ProbeClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Invalid => "invalid",
+            Self::WrongType => "wrong-type",
+            Self::ClaudeCodeOnly => "claude-code-only",
+            Self::Expired => "expired",
+            Self::Billing => "billing",
+            Self::RateLimited => "rate-limited",
+            Self::RegionBlocked => "region-blocked",
+            Self::Unreachable => "unreachable",
+            Self::Timeout => "timeout",
+            Self::Unknown => "unknown",
+            Self::NotChecked => "not-checked",
+        }
+    }
+
+    /// In words, for the page and the CLI.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Ok => "works",
+            Self::Invalid => "invalid",
+            Self::WrongType => "wrong type",
+            Self::ClaudeCodeOnly => "Claude Code only",
+            Self::Expired => "expired",
+            Self::Billing => "billing problem",
+            Self::RateLimited => "rate limited",
+            Self::RegionBlocked => "region blocked",
+            Self::Unreachable => "unreachable",
+            Self::Timeout => "timed out",
+            Self::Unknown => "unknown answer",
+            Self::NotChecked => "not checked",
+        }
+    }
+
+    /// Error: the credential does not work as stored; warning: it may (rate limited, unknown,
+    /// not checked); info: it works.
+    pub fn severity(self) -> Severity {
+        match self {
+            Self::Ok => Severity::Info,
+            Self::RateLimited | Self::Unknown | Self::NotChecked => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    pub const ALL: [Self; 12] = [
+        Self::Ok,
+        Self::Invalid,
+        Self::WrongType,
+        Self::ClaudeCodeOnly,
+        Self::Expired,
+        Self::Billing,
+        Self::RateLimited,
+        Self::RegionBlocked,
+        Self::Unreachable,
+        Self::Timeout,
+        Self::Unknown,
+        Self::NotChecked,
+    ];
 }
 
 /// Each enum prints as its word, so `format!` and the page use the same spelling as the JSON.
@@ -235,7 +331,17 @@ macro_rules! display_as_str {
     )*};
 }
 
-display_as_str!(HealthStatus, CredentialKind, ReasonCode, UnusableKind, Severity, Era, HintCode, AuditAction);
+display_as_str!(
+    HealthStatus,
+    CredentialKind,
+    ReasonCode,
+    UnusableKind,
+    Severity,
+    Era,
+    HintCode,
+    AuditAction,
+    ProbeClass
+);
 
 #[cfg(test)]
 mod tests {
@@ -283,8 +389,12 @@ mod tests {
             AuditAction::EnvUnset,
             AuditAction::DoctorFix,
             AuditAction::PastePreview,
+            AuditAction::Probe,
         ] {
             assert_eq!(word(a), a.as_str());
+        }
+        for c in ProbeClass::ALL {
+            assert_eq!(word(c), c.as_str());
         }
         for h in [
             HintCode::SetupTokenAsApiKey,

@@ -8,6 +8,7 @@ mod load_error;
 mod notice;
 mod order_editor;
 mod paste_form;
+mod probe_result;
 mod status_badge;
 
 pub use bound_input::BoundInput;
@@ -18,4 +19,5 @@ pub use load_error::LoadError;
 pub use notice::NoticeBar;
 pub use order_editor::{OrderDraft, OrderEditor, OrderLock};
 pub use paste_form::PasteForm;
+pub use probe_result::{ProbeResult, class_chip};
 pub use status_badge::{KindBadge, StatusBadge};

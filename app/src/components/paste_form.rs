@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::api::PasteSecret;
-use crate::components::BoundInput;
+use crate::components::{BoundInput, ProbeResult};
 use crate::page_state::{About, PageState, PastePrefill, Write};
 use crate::views::{HintCode, HintItem, PasteKind, PasteOutcome, PasteRequest};
 
@@ -57,6 +57,9 @@ pub fn PasteForm(
     let busy = save.pending();
     let error = RwSignal::new(None::<String>);
     let to_confirm = RwSignal::new(None::<ToConfirm>);
+    // *Check before saving*: a live check of the secret being pasted (nothing stored).
+    let live = RwSignal::new(None::<Result<crate::views::ProbeView, String>>);
+    let checking = RwSignal::new(false);
     save.on_answer(move |answer, _| match answer {
         Ok(PasteOutcome::Saved(_)) => secret.set(String::new()),
         Ok(PasteOutcome::Confirm { profile_id, masked, hints }) => {
@@ -83,7 +86,32 @@ pub fn PasteForm(
     Effect::new(move |_| {
         let _ = (agent.get(), provider.get(), name.get(), kind.get(), secret.get(), expiry.get());
         to_confirm.set(None);
+        live.set(None);
     });
+
+    let check_live = move |allow_billed: bool| {
+        if checking.get_untracked() {
+            return;
+        }
+        if secret.get_untracked().trim().is_empty() {
+            error.set(Some("Paste the secret into the secret field.".to_owned()));
+            crate::dom::focus_later("#paste-secret".to_owned());
+            return;
+        }
+        error.set(None);
+        checking.set(true);
+        let request = crate::views::ProbePasteRequest {
+            provider: provider.get_untracked(),
+            kind: kind.get_untracked(),
+            secret: secret.get_untracked(),
+            allow_billed,
+        };
+        leptos::task::spawn_local(async move {
+            let answer = crate::api::probe_pasted(request).await.map_err(|e| e.to_string());
+            live.set(Some(answer));
+            checking.set(false);
+        });
+    };
 
     let send = move |confirmed: bool| {
         if busy.get_untracked() {
@@ -256,7 +284,7 @@ pub fn PasteForm(
                     let fixable = c.hints.iter().any(|h| h.code == HintCode::SetupTokenAsApiKey);
                     view! {
                         <div class="paste-hints banner banner-warning" role="group" aria-labelledby="paste-hints-title">
-                            <h3 id="paste-hints-title" tabindex="-1">"Check before saving"</h3>
+                            <h3 id="paste-hints-title" tabindex="-1">"Confirm before saving"</h3>
                             <ul>
                                 {c.hints.iter().map(|h| view! { <li data-hint=h.code.as_str()>{h.message.clone()}</li> }).collect_view()}
                             </ul>
@@ -276,9 +304,26 @@ pub fn PasteForm(
                         </div>
                     }
                 })}
+                {move || live.get().map(|answer| match answer {
+                    Ok(v) => view! {
+                        <div class="paste-live" aria-label="Live check of the pasted secret">
+                            <ProbeResult v on_billed=Callback::new(move |()| check_live(true)) />
+                        </div>
+                    }.into_any(),
+                    Err(e) => view! { <p class="banner banner-error" role="alert">{e}</p> }.into_any(),
+                })}
                 <div class="actions">
                     <button type="submit" disabled=move || busy.get() aria-describedby="paste-progress">
                         {move || if busy.get() { "Saving…" } else { "Check and save" }}
+                    </button>
+                    <button
+                        type="button"
+                        id="paste-check-live"
+                        title="Ask the provider whether this secret works, before saving it (nothing is stored)"
+                        disabled=move || checking.get() || busy.get()
+                        on:click=move |_| check_live(false)
+                    >
+                        {move || if checking.get() { "Checking with the provider…" } else { "Check before saving" }}
                     </button>
                     <button type="button" class="button-quiet" on:click=move |_| state.paste.set(None)>"Cancel"</button>
                     <span id="paste-progress" class="muted" role="status">

@@ -76,6 +76,7 @@ pub fn DoctorPage() -> impl IntoView {
                     Ok(DoctorView { native, openclaw }) => view! {
                         <div class="doctor">
                             <NativeDoctor native />
+                            <super::doctor_live::LiveChecks />
                             <OpenClawDoctor initial=openclaw />
                         </div>
                     }.into_any(),

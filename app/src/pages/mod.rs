@@ -1,6 +1,7 @@
 //! One module per page.
 
 mod doctor;
+mod doctor_live;
 mod env_keys;
 mod history;
 mod login;

@@ -8,7 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use panel_common::{AuditAction, CredentialKind, Era, HealthStatus, HintCode, ReasonCode, Severity, UnusableKind};
+pub use panel_common::{
+    AuditAction, CredentialKind, Era, HealthStatus, HintCode, ProbeClass, ReasonCode, Severity, UnusableKind,
+};
 
 /// Where a credential comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -515,4 +517,55 @@ pub struct LastApply {
     pub at: String,
     pub ok: bool,
     pub result: String,
+}
+
+/// One live check of a credential (no secret: the provider's words are masked server-side).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProbeView {
+    /// `None` for an environment key (shared by every agent).
+    pub agent: Option<String>,
+    pub provider: String,
+    /// The profile id, `env: VAR`, or "the pasted secret".
+    pub credential: String,
+    pub kind: CredentialKind,
+    pub class: ProbeClass,
+    pub latency_ms: Option<u64>,
+    /// `free`, `billed` or `none` (nothing sent).
+    pub cost: String,
+    pub http_status: Option<u16>,
+    pub provider_message: Option<String>,
+    pub fix: String,
+    /// What the provider said about the account (OpenRouter: limit, remaining, expiry).
+    pub details: Vec<(String, String)>,
+    /// `GET https://…/v1/models` (no secret, no query).
+    pub request: Option<String>,
+    /// Not checked only because a billed request was not allowed.
+    pub needs_billed: bool,
+    /// The base URL and where it came from.
+    pub base_url: Option<String>,
+    pub checked_at: String,
+    pub checked_at_ms: i64,
+    /// Reused from a check in the last 30 s.
+    pub cached: bool,
+}
+
+/// *Check before saving* from the paste form: carries the secret towards the server only.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct ProbePasteRequest {
+    pub provider: String,
+    pub kind: PasteKind,
+    pub secret: String,
+    /// A one-token billed request may be sent where nothing free proves the credential.
+    pub allow_billed: bool,
+}
+
+impl std::fmt::Debug for ProbePasteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProbePasteRequest")
+            .field("provider", &self.provider)
+            .field("kind", &self.kind)
+            .field("secret", &"[REDACTED]")
+            .field("allow_billed", &self.allow_billed)
+            .finish()
+    }
 }

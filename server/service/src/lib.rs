@@ -16,6 +16,7 @@ pub mod gateway;
 pub mod openclaw_doctor;
 pub mod overview;
 pub mod paste_budget;
+pub mod probes;
 pub mod scrub;
 mod writes;
 
@@ -52,6 +53,10 @@ pub struct PanelService {
     paste_budget: Arc<paste_budget::PasteBudget>,
     /// The last apply to the gateway and its restart under way.
     gateway: Arc<gateway::GatewayMemory>,
+    /// The last live check of each credential.
+    probes: Arc<probes::ProbeMemory>,
+    /// Sends live checks (bounded, with a deadline).
+    checker: panel_probe::Checker,
 }
 
 /// How long OpenClaw's doctor may take by default (50 agents take 11–14 s here).
@@ -74,7 +79,20 @@ impl PanelService {
             state_dir: config.location.state_dir.clone(),
             config_path: config.location.config_path.clone(),
         });
-        Self { config: Arc::new(config), openclaw_doctor, paste_budget: Arc::default(), gateway: Arc::default() }
+        Self {
+            config: Arc::new(config),
+            openclaw_doctor,
+            paste_budget: Arc::default(),
+            gateway: Arc::default(),
+            probes: Arc::default(),
+            checker: panel_probe::Checker::new(panel_probe::Limits::default()),
+        }
+    }
+
+    /// With live checks of this concurrency and deadline (default: 4 at a time, 10 s each).
+    pub fn with_probe_limits(mut self, limits: panel_probe::Limits) -> Self {
+        self.checker = panel_probe::Checker::new(limits);
+        self
     }
 
     pub fn config(&self) -> &PanelConfig {

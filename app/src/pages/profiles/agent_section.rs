@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::probes::CheckAllButton;
 use super::provider_table::ProviderRows;
 use crate::views::AgentView;
 
@@ -34,6 +35,9 @@ pub(super) fn AgentSection(agent: AgentView) -> impl IntoView {
                     None => view! { <span class="tag muted">"no store yet"</span> }.into_any(),
                 }}
             </h2>
+            {(!providers.is_empty()).then(|| view! {
+                <div class="agent-actions"><CheckAllButton agent=id.clone() /></div>
+            })}
             <p class="meta">
                 "Store: " <code>{store_path}</code>
                 {(state_path_differs(&state_path)).then(|| view! { " · State: " <code>{state_path.clone()}</code> })}

@@ -5,6 +5,7 @@
 //! remove dialog [`remove_dialog`].
 
 mod agent_section;
+mod probes;
 mod provider_table;
 mod remove_dialog;
 mod row_actions;
@@ -40,6 +41,7 @@ struct ProfileWrites {
 #[component]
 pub fn ProfilesPage() -> impl IntoView {
     let state = PageState::provide();
+    probes::ProbeBoard::provide();
     let query = use_query_map();
     let agent = move || query.read().get("agent").filter(|a| !a.is_empty());
     let (paste, set_order, clear_order, remove, clear_cooldown) =

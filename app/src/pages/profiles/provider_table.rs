@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::ProfileWrites;
 use super::agent_section::RowScope;
+use super::probes::ProbeRow;
 use super::row_actions::row_actions;
 use crate::components::{CopyButton, KindBadge, OrderDraft, OrderEditor, OrderLock, StatusBadge};
 use crate::page_state::PageState;
@@ -118,7 +119,11 @@ pub(super) fn ProviderRows(provider: ProviderView, scope: RowScope) -> impl Into
                 }
             })}
             {profiles.into_iter().map(|p| {
-                view! { <ProfileRow profile=p scope=scope.clone() /> }
+                let (agent, id) = (scope.agent.clone(), p.id.clone());
+                view! {
+                    <ProfileRow profile=p scope=scope.clone() />
+                    <ProbeRow agent id />
+                }
             }).collect_view()}
         </tbody>
     }

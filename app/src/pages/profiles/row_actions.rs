@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::ProfileWrites;
 use super::agent_section::RowScope;
+use super::probes::CheckButton;
 use super::remove_dialog::RemoveTarget;
 use crate::api::ClearCooldown;
 use crate::page_state::{About, PageState, PastePrefill};
@@ -15,17 +16,21 @@ pub(super) fn row_actions(profile: &ProfileView, scope: &RowScope) -> AnyView {
     let state = PageState::get();
     let writes = expect_context::<ProfileWrites>();
     let id = profile.id.clone();
+    let check = || view! { <CheckButton agent=scope.agent.clone() id=id.clone() /> };
     match profile.source.kind {
-        SourceKind::DotEnv => return view! { <a href="/env" class="small">"Edit in .env keys"</a> }.into_any(),
+        SourceKind::DotEnv => {
+            return view! { {check()} <a href="/env" class="small">"Edit in .env keys"</a> }.into_any();
+        }
         SourceKind::Env | SourceKind::ConfigEnv => {
-            return view! { <span class="muted small">"set outside the panel"</span> }.into_any();
+            return view! { {check()} <span class="muted small">"set outside the panel"</span> }.into_any();
         }
         SourceKind::Legacy => return view! { <span class="muted small">"import first"</span> }.into_any(),
         SourceKind::Inherited => {
-            return view! { <span class="muted small">{profile.source.label.clone()}</span> }.into_any();
+            return view! { {check()} <span class="muted small">{profile.source.label.clone()}</span> }.into_any();
         }
         SourceKind::Store | SourceKind::Shared => {}
     }
+    let check = check();
     let clear = profile.unusable.clone().map(|u| {
         let (agent, id) = (scope.agent.clone(), id.clone());
         let busy = {
@@ -79,6 +84,7 @@ pub(super) fn row_actions(profile: &ProfileView, scope: &RowScope) -> AnyView {
     });
     let target = RemoveTarget { agent: scope.agent.clone(), profile_id: id.clone() };
     view! {
+        {check}
         {clear}
         {replace}
         <button

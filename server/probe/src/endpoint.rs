@@ -1,0 +1,194 @@
+//! Which request checks a credential of a provider, and what it costs. The base URL is the one
+//! OpenClaw uses: `models.providers.<id>.baseUrl` from `openclaw.json` when set (the caller
+//! passes it), else the provider's default as OpenClaw's dist names it. Zero-token checks where
+//! the provider has one (facts §11.4):
+//! - Anthropic API keys: `GET {base}/v1/models` with `x-api-key` and `anthropic-version`;
+//! - OpenAI and OpenAI-compatible providers: `GET {base}/models` with `Authorization: Bearer`;
+//! - OpenRouter: `GET {base}/key` (its limit, remaining credit and expiry);
+//! - Gemini: `GET {base}/models` with `x-goog-api-key` (the key stays out of the URL).
+//!
+//! Anthropic setup tokens have no documented free check: the only proof is a one-token
+//! `POST /v1/messages` shaped as OpenClaw shapes it for a token (Claude Code's identity, OAuth
+//! beta), which is billed and sent only when the caller allows it. OAuth providers' tokens are
+//! not checked here (their refresh belongs to OpenClaw).
+
+use serde::Serialize;
+
+/// How a provider's API is spoken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Family {
+    Anthropic,
+    OpenAiCompatible,
+    OpenRouter,
+    Gemini,
+}
+
+/// The provider's default base URL and family, as OpenClaw knows them.
+fn known(provider: &str) -> Option<(Family, &'static str)> {
+    Some(match provider {
+        "anthropic" => (Family::Anthropic, "https://api.anthropic.com"),
+        "openai" => (Family::OpenAiCompatible, "https://api.openai.com/v1"),
+        "openrouter" => (Family::OpenRouter, "https://openrouter.ai/api/v1"),
+        "google" | "gemini" => (Family::Gemini, "https://generativelanguage.googleapis.com/v1beta"),
+        "xai" => (Family::OpenAiCompatible, "https://api.x.ai/v1"),
+        "mistral" => (Family::OpenAiCompatible, "https://api.mistral.ai/v1"),
+        "groq" => (Family::OpenAiCompatible, "https://api.groq.com/openai/v1"),
+        "deepseek" => (Family::OpenAiCompatible, "https://api.deepseek.com"),
+        "together" => (Family::OpenAiCompatible, "https://api.together.xyz/v1"),
+        "cerebras" => (Family::OpenAiCompatible, "https://api.cerebras.ai/v1"),
+        "moonshot" => (Family::OpenAiCompatible, "https://api.moonshot.ai/v1"),
+        _ => return None,
+    })
+}
+
+/// A custom provider's `api` in `openclaw.json` (`models.providers.<id>.api`).
+fn family_of_api(api: &str) -> Option<Family> {
+    match api {
+        "anthropic-messages" => Some(Family::Anthropic),
+        "openai-completions" | "openai-responses" | "openai-chat" => Some(Family::OpenAiCompatible),
+        "google-generative-ai" => Some(Family::Gemini),
+        _ => None,
+    }
+}
+
+/// Where and how a provider is reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Endpoint {
+    pub family: Family,
+    /// Without a trailing slash.
+    pub base_url: String,
+    /// Where the base URL came from, in words.
+    pub base_url_source: String,
+}
+
+/// The endpoint of `provider` with the config's `baseUrl` / `api` for it, when set.
+pub fn endpoint(provider: &str, base_url: Option<&str>, api: Option<&str>) -> Option<Endpoint> {
+    let default = known(provider);
+    let family = api.and_then(family_of_api).or(default.map(|(f, _)| f))?;
+    let (base, source) = match base_url.map(str::trim).filter(|b| !b.is_empty()) {
+        Some(b) => (b.to_owned(), format!("models.providers.{provider}.baseUrl in openclaw.json")),
+        None => (default?.1.to_owned(), "OpenClaw's default".to_owned()),
+    };
+    Some(Endpoint { family, base_url: base.trim_end_matches('/').to_owned(), base_url_source: source })
+}
+
+/// What kind of credential is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    ApiKey,
+    /// An Anthropic setup token (or another static bearer token).
+    Token,
+    /// An OAuth access token of a provider login.
+    OAuth,
+}
+
+/// The request that checks a credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedRequest {
+    pub method: &'static str,
+    pub url: String,
+    /// Header name that carries the secret, and its prefix (`Bearer `).
+    pub secret_header: (&'static str, &'static str),
+    /// Other headers.
+    pub headers: Vec<(&'static str, String)>,
+    /// A JSON body (billed requests only).
+    pub body: Option<serde_json::Value>,
+    /// It spends tokens (one output token).
+    pub billed: bool,
+}
+
+/// Why a credential cannot be checked (for free).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoCheck {
+    /// Only a billed request proves it; the caller did not allow one.
+    NeedsBilled(Box<PlannedRequest>),
+    /// No check exists here for this provider or credential type.
+    Unsupported(String),
+}
+
+/// Claude Code's identity line: Anthropic accepts a setup token only on requests that carry it.
+const CLAUDE_CODE: &str = "You are Claude Code, Anthropic's official CLI for Claude.";
+
+/// The request that checks `credential` at `endpoint`; `model`: the model a billed request asks
+/// for (the agent's, else the cheapest the provider has).
+pub fn plan(endpoint: &Endpoint, credential: Credential, model: Option<&str>) -> Result<PlannedRequest, NoCheck> {
+    let base = &endpoint.base_url;
+    let get = |url: String, header: (&'static str, &'static str), headers: Vec<(&'static str, String)>| {
+        PlannedRequest { method: "GET", url, secret_header: header, headers, body: None, billed: false }
+    };
+    match (endpoint.family, credential) {
+        (Family::Anthropic, Credential::ApiKey) => Ok(get(
+            format!("{}/v1/models?limit=1", base.trim_end_matches("/v1")),
+            ("x-api-key", ""),
+            vec![("anthropic-version", "2023-06-01".to_owned())],
+        )),
+        (Family::Anthropic, Credential::Token | Credential::OAuth) => {
+            let model = model.unwrap_or("claude-haiku-4-5");
+            Err(NoCheck::NeedsBilled(Box::new(PlannedRequest {
+                method: "POST",
+                url: format!("{}/v1/messages", base.trim_end_matches("/v1")),
+                secret_header: ("authorization", "Bearer "),
+                headers: vec![
+                    ("anthropic-version", "2023-06-01".to_owned()),
+                    ("anthropic-beta", "claude-code-20250219,oauth-2025-04-20".to_owned()),
+                    ("x-app", "cli".to_owned()),
+                    ("content-type", "application/json".to_owned()),
+                ],
+                body: Some(serde_json::json!({
+                    "model": model,
+                    "max_tokens": 1,
+                    "system": [{"type": "text", "text": CLAUDE_CODE}],
+                    "messages": [{"role": "user", "content": "Reply with OK."}],
+                })),
+                billed: true,
+            })))
+        }
+        (Family::OpenAiCompatible, Credential::ApiKey | Credential::Token) => {
+            Ok(get(format!("{base}/models"), ("authorization", "Bearer "), Vec::new()))
+        }
+        (Family::OpenRouter, Credential::ApiKey | Credential::Token) => {
+            Ok(get(format!("{base}/key"), ("authorization", "Bearer "), Vec::new()))
+        }
+        (Family::Gemini, Credential::ApiKey) => {
+            Ok(get(format!("{base}/models?pageSize=1"), ("x-goog-api-key", ""), Vec::new()))
+        }
+        (_, Credential::OAuth) | (Family::Gemini, Credential::Token) => Err(NoCheck::Unsupported(
+            "Not checked: an OAuth login's token is refreshed by OpenClaw itself; `openclaw models status --probe` checks it.".to_owned(),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_configured_base_url_wins_and_each_family_has_its_zero_token_check() {
+        let e = endpoint("anthropic", Some("http://127.0.0.1:9/"), None).unwrap();
+        assert_eq!(e.base_url, "http://127.0.0.1:9");
+        assert!(e.base_url_source.contains("models.providers.anthropic.baseUrl"));
+        let key = plan(&e, Credential::ApiKey, None).unwrap();
+        assert_eq!((key.method, key.url.as_str(), key.billed), ("GET", "http://127.0.0.1:9/v1/models?limit=1", false));
+        assert_eq!(key.secret_header, ("x-api-key", ""));
+        let Err(NoCheck::NeedsBilled(token)) = plan(&e, Credential::Token, None) else {
+            panic!("a token needs a billed check")
+        };
+        assert_eq!((token.method, token.url.as_str(), token.billed), ("POST", "http://127.0.0.1:9/v1/messages", true));
+        assert_eq!(token.body.as_ref().unwrap()["max_tokens"], 1);
+
+        let openai = endpoint("openai", None, None).unwrap();
+        assert_eq!(plan(&openai, Credential::ApiKey, None).unwrap().url, "https://api.openai.com/v1/models");
+        let router = endpoint("openrouter", None, None).unwrap();
+        assert_eq!(plan(&router, Credential::ApiKey, None).unwrap().url, "https://openrouter.ai/api/v1/key");
+        let gemini = endpoint("google", None, None).unwrap();
+        let g = plan(&gemini, Credential::ApiKey, None).unwrap();
+        assert!(
+            g.url.starts_with("https://generativelanguage.googleapis.com/v1beta/models") && !g.url.contains("key=")
+        );
+        let custom = endpoint("my-llm", Some("http://10.0.0.2:8000/v1"), Some("openai-completions")).unwrap();
+        assert_eq!(plan(&custom, Credential::ApiKey, None).unwrap().url, "http://10.0.0.2:8000/v1/models");
+        assert_eq!(endpoint("my-llm", None, None), None, "an unknown provider without a base URL");
+        assert!(matches!(plan(&openai, Credential::OAuth, None), Err(NoCheck::Unsupported(_))));
+    }
+}
