@@ -32,6 +32,8 @@ export default defineConfig({
     },
     // A real OpenClaw gateway and a panel of its own, started by the spec (skipped without the oracle).
     { name: 'gateway', testMatch: /gateway\.spec\.ts/ },
+    // Live checks against a provider stand-in on loopback, with a panel of its own.
+    { name: 'probe', testMatch: /probe\.spec\.ts/ },
   ],
   webServer: [
     {

@@ -1,11 +1,10 @@
-import { test, expect, type Page } from '@playwright/test';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { test, expect } from '@playwright/test';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { PASSWORD } from './helpers';
+import { children, freePort, login, panelCli, startPanel, stopAll, waitFor } from '../support/own-panel';
 
 // The Gateway card against a real OpenClaw 2026.9.6 gateway, started here on loopback from the
 // oracle install (ORACLE_DIR), with a panel of its own on the same state dir: a token pasted
@@ -16,8 +15,6 @@ import { PASSWORD } from './helpers';
 
 const oracle = process.env.ORACLE_DIR ?? path.join(os.homedir(), '.cache/openclaw-auth-panel/oracle');
 const openclaw = path.join(oracle, 'oc-2026.9.6/node_modules/.bin/openclaw');
-const root = path.join(__dirname, '..', '..');
-const bin = path.resolve(root, process.env.PANEL_BIN ?? 'target/debug/openclaw-auth-panel');
 const shotDir = path.join(__dirname, '..', 'screenshots');
 const TOKEN = 'playwright-gateway-token-0123456789';
 const PASTED = 'sk-ant-oat01-' + 'PLAYWRIGHTGATEWAY'.repeat(5) + '-CARD0001';
@@ -28,39 +25,6 @@ test.describe.configure({ mode: 'serial' });
 let tmp = '';
 let state = '';
 let panelURL = '';
-const children: ChildProcess[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function waitFor(url: string, ok: (status: number) => boolean, seconds: number, what: string) {
-  const until = Date.now() + seconds * 1000;
-  while (Date.now() < until) {
-    try {
-      const answer = await fetch(url);
-      if (ok(answer.status)) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${what} not ready after ${seconds} s (${url}); log: ${fs.readFileSync(path.join(tmp, 'gateway.log'), 'utf8').slice(-2000)}`);
-}
-
-/** The panel's CLI on the test state. */
-function panel(args: string[], input?: string) {
-  const run = spawnSync(bin, [...args, '--state-dir', state], { input, encoding: 'utf8', env: { ...process.env, OPENCLAW_STATE_DIR: '', OPENCLAW_GATEWAY_TOKEN: '' } });
-  expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
-  return run.stdout;
-}
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
@@ -94,40 +58,15 @@ test.beforeAll(async () => {
   });
   children.push(gateway);
 
-  const data = path.join(tmp, 'panel-data');
-  const reset = spawnSync(bin, ['reset-password', '--data-dir', data], { input: `${PASSWORD}\n`, encoding: 'utf8' });
-  expect(reset.status, reset.stderr).toBe(0);
-  const panelPort = await freePort();
-  panelURL = `http://127.0.0.1:${panelPort}`;
-  const server = spawn(
-    bin,
-    ['serve', '--state-dir', state, '--data-dir', data, '--bind', `127.0.0.1:${panelPort}`, '--no-process-env', '--site-root', path.join(root, 'target/site')],
-    { cwd: root, detached: true, stdio: ['ignore', 'ignore', fs.openSync(path.join(tmp, 'panel.log'), 'w')], env: { ...process.env, OPENCLAW_STATE_DIR: '', OPENCLAW_GATEWAY_TOKEN: '' } },
-  );
-  children.push(server);
-  await waitFor(`${panelURL}/login`, (s) => s === 200, 30, 'the panel');
-  await waitFor(`http://127.0.0.1:${gatewayPort}/readyz`, (s) => s === 200, 150, 'the 2026.9.6 gateway');
+  panelURL = await startPanel(tmp, state);
+  await waitFor(`http://127.0.0.1:${gatewayPort}/readyz`, (s) => s === 200, 150, 'the 2026.9.6 gateway', path.join(tmp, 'gateway.log'));
 });
 
 test.afterAll(async () => {
   test.setTimeout(40_000);
-  for (const child of children.reverse()) {
-    if (child.pid === undefined || child.exitCode !== null) continue;
-    try { process.kill(-child.pid, 'SIGTERM'); } catch { continue; }
-    const until = Date.now() + 15_000;
-    while (child.exitCode === null && child.signalCode === null && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
-  }
+  await stopAll();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
-
-async function login(page: Page) {
-  await page.goto(`${panelURL}/login`);
-  await page.locator('#password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(`${panelURL}/`);
-  await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1, { timeout: 15_000 });
-}
 
 test('the Gateway card shows a change made behind the gateway\'s back, applies it, and restarts the gateway on confirmation', async ({ page }) => {
   test.setTimeout(240_000);
@@ -136,8 +75,8 @@ test('the Gateway card shows a change made behind the gateway\'s back, applies i
   page.on('pageerror', (e) => errors.push(String(e)));
 
   // A token pasted from the command line without --apply: on disk, not in the gateway.
-  panel(['auth', 'paste-token', '--provider', 'anthropic', '--profile-id', 'from-cli', '--expires-in', '30d'], PASTED);
-  await login(page);
+  panelCli(state, ['auth', 'paste-token', '--provider', 'anthropic', '--profile-id', 'from-cli', '--expires-in', '30d'], PASTED);
+  await login(page, panelURL);
   const card = page.locator('section.gateway');
   await expect(card.locator('.gateway-state')).toHaveAttribute('data-reach', 'connected', { timeout: 20_000 });
   await expect(card).toContainText('OpenClaw 2026.9.6');

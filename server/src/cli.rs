@@ -126,6 +126,10 @@ pub struct ServeArgs {
     #[arg(long, env = "OPENCLAW_PANEL_OPENCLAW_TIMEOUT", default_value_t = 120, value_name = "SECS")]
     pub openclaw_timeout: u64,
 
+    /// Seconds a live check of one credential may take (the page's *Check*).
+    #[arg(long, env = "OPENCLAW_PANEL_PROBE_TIMEOUT", default_value_t = 10, value_name = "SECONDS")]
+    pub probe_timeout: u64,
+
     /// The built site (wasm, JS, CSS). Default: beside the binary (site/ next to it, else ../site,
     /// where scripts/build.sh puts it); never the current directory.
     #[arg(long, env = "OPENCLAW_PANEL_SITE_ROOT", value_name = "DIR")]

@@ -164,7 +164,11 @@ fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
         PanelConfig { data_dir: Some(data_dir.clone()), ..config },
         args.openclaw_bin.clone(),
         std::time::Duration::from_secs(args.openclaw_timeout),
-    );
+    )
+    .with_probe_limits(panel_probe::Limits {
+        deadline: std::time::Duration::from_secs(args.probe_timeout.max(1)),
+        ..Default::default()
+    });
     let guard = crate::guard::GuardPolicy::for_bind(local, tls.is_some(), &args.allowed_hosts);
     // The runtime first: the router's session store starts its pruning task on it.
     let runtime = tokio::runtime::Runtime::new().map_err(ServeError::Server)?;

@@ -81,7 +81,7 @@ impl Checker {
             Err(NoCheck::NeedsBilled(r)) if allow_billed => *r,
             Err(NoCheck::NeedsBilled(r)) => {
                 let mut result = not_checked(format!(
-                    "Not checked: only a billed request proves this credential (one output token: {} {}). Allow billed checks to check it.",
+                    "Only a billed request proves this credential (one output token: {} {}). Allow billed checks to check it.",
                     r.method,
                     without_query(&r.url)
                 ));

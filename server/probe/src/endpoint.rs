@@ -154,7 +154,8 @@ pub fn plan(endpoint: &Endpoint, credential: Credential, model: Option<&str>) ->
             Ok(get(format!("{base}/models?pageSize=1"), ("x-goog-api-key", ""), Vec::new()))
         }
         (_, Credential::OAuth) | (Family::Gemini, Credential::Token) => Err(NoCheck::Unsupported(
-            "Not checked: an OAuth login's token is refreshed by OpenClaw itself; `openclaw models status --probe` checks it.".to_owned(),
+            "An OAuth login's token is refreshed by OpenClaw itself; `openclaw models status --probe` checks it."
+                .to_owned(),
         )),
     }
 }

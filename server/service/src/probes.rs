@@ -245,10 +245,11 @@ impl PanelService {
             return recent;
         }
         let view = match (&target.skip, &target.secret, &target.endpoint) {
-            (Some(why), _, _) => not_checked(&target, format!("Not checked: {why}."), now),
+            (Some(why), _, _) => not_checked(&target, format!("{}{}.", why[..1].to_uppercase(), &why[1..]), now),
             _ if target.kind == CredentialKind::OAuth => not_checked(
                 &target,
-                "Not checked: an OAuth login's token is refreshed by OpenClaw itself; `openclaw models status --probe` checks it.".to_owned(),
+                "An OAuth login's token is refreshed by OpenClaw itself; `openclaw models status --probe` checks it."
+                    .to_owned(),
                 now,
             ),
             (None, Some(secret), Some(endpoint)) => {
@@ -261,12 +262,12 @@ impl PanelService {
             (None, _, None) => not_checked(
                 &target,
                 format!(
-                    "Not checked: the panel knows no check for provider {} (set models.providers.{}.baseUrl and api in openclaw.json for a custom one).",
+                    "The panel knows no check for provider {} (set models.providers.{}.baseUrl and api in openclaw.json for a custom one).",
                     target.provider, target.provider
                 ),
                 now,
             ),
-            (None, None, Some(_)) => not_checked(&target, "Not checked: no secret.".to_owned(), now),
+            (None, None, Some(_)) => not_checked(&target, "No secret is stored for it.".to_owned(), now),
         };
         self.probes.remember(target.key.clone(), print, view.clone());
         view
@@ -323,9 +324,7 @@ impl PanelService {
                     .await;
                 view_of(&target, result, crate::now_ms())
             }
-            None => {
-                not_checked(&target, format!("Not checked: the panel knows no check for provider {provider}."), now)
-            }
+            None => not_checked(&target, format!("The panel knows no check for provider {provider}."), now),
         };
         self.audit_probes(actor, std::slice::from_ref(&view));
         Ok(view)
