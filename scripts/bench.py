@@ -85,6 +85,7 @@ def main():
     ap.add_argument("--save", required=True)
     ap.add_argument("--ui-save", required=True)
     ap.add_argument("--wasm-size", required=True)
+    ap.add_argument("--probe", required=True)
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
     oracle = Path(args.oracle_dir)
@@ -272,6 +273,24 @@ def main():
         f"| {ui['runs']} | {ui['p50_ms']:.0f} ms | {ui['p99_ms']:.0f} ms | {ui['max_ms']:.0f} ms |",
         "",
         f"The browser's wasm after this build: {wasm['raw'] / 1e6:.2f} MB raw, {wasm['gzip'] / 1e3:.0f} KB gzipped.",
+        "",
+    ]
+    probe = json.loads(Path(args.probe).read_text().strip().splitlines()[-1])
+    out += [
+        "## Live check: ours against OpenClaw's `models.probe`, same provider stand-in",
+        "",
+        "`cargo bench -p server --bench probe_vs_openclaw`: an Anthropic API key that works and one the",
+        "provider stand-in on loopback answers with 429. Ours: the panel's check (`GET /v1/models`, zero",
+        "tokens), median of 20. OpenClaw's: `models.probe` through the real 2026.9.6 gateway's RPC (a real",
+        "`POST /v1/messages`, utility recap off), median of 5 when it works (the first, cold, apart), one",
+        "run on the 429, where OpenClaw retries (its own answer is quoted; the state has a second, working",
+        "Anthropic profile); ours sends one request and writes nothing.",
+        "",
+        "| case | ours | OpenClaw's `models.probe` |",
+        "| --- | --- | --- |",
+        f"| the key works | {probe['ours_ok_ms']:.1f} ms | {probe['openclaw_ok_ms']:.0f} ms (first run {probe['openclaw_ok_first_ms']:.0f} ms) |",
+        f"| the provider answers 429 | {probe['ours_429_ms']:.1f} ms, 1 request, \"rate limited\" | "
+        f"{probe['openclaw_429_ms'] / 1000:.1f} s, {probe['openclaw_429_requests']} requests, \"{probe['openclaw_429_status']}\" |",
         "",
     ]
     login = json.loads(Path(args.login).read_text().strip().splitlines()[-1])

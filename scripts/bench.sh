@@ -3,7 +3,8 @@
 # (wall time and max RSS, several runs, medians and ratios) on states OpenClaw itself wrote, and
 # our status computation at 1×2, 50×10 and 500×20 agents×profiles, login latency with and
 # without a lockout, our write commands against OpenClaw's, save latency per era, the time from
-# Save to the refreshed row in Chromium, and the wasm size; writes BENCHMARKS.md.
+# Save to the refreshed row in Chromium, the wasm size, and our live check against OpenClaw's
+# models.probe on the same provider stand-in; writes BENCHMARKS.md.
 #
 # Usage: scripts/bench.sh [--runs N]   (default 7 runs of each CLI per version)
 set -euo pipefail
@@ -19,13 +20,16 @@ login=$(mktemp)
 save=$(mktemp)
 ui_save=$(mktemp)
 wasm_size=$(mktemp)
-trap 'rm -f "$scale" "$login" "$save" "$ui_save" "$wasm_size"' EXIT
+probe=$(mktemp)
+trap 'rm -f "$scale" "$login" "$save" "$ui_save" "$wasm_size" "$probe"' EXIT
 echo "bench: status computation at scale" >&2
 cargo bench -q -p server --bench status_scale | grep '^{' > "$scale"
 echo "bench: login and throttled login" >&2
 cargo bench -q -p server --bench login | grep '^{' > "$login"
 echo "bench: save latency per era" >&2
 cargo bench -q -p server --bench save_latency | grep '^{' > "$save"
+echo "bench: live check against OpenClaw's models.probe (real 2026.9.6 gateway; the 429 case takes minutes)" >&2
+ORACLE_DIR="$oracle" cargo bench -q -p server --bench probe_vs_openclaw | grep '^{' > "$probe"
 echo "bench: save to refreshed row in Chromium (release server, 50 saves)" >&2
 tools_bin=$(scripts/ensure-tools.sh --browser)
 rm -f end2end/test-results/save-latency.json
@@ -36,5 +40,5 @@ wasm=target/site/pkg/openclaw-auth-panel_bg.wasm
 echo "{\"raw\": $(stat -c %s "$wasm"), \"gzip\": $(gzip -9c "$wasm" | wc -c)}" > "$wasm_size"
 echo "bench: CLIs side by side ($runs runs each)" >&2
 python3 scripts/bench.py --oracle-dir "$oracle" --panel target/release/openclaw-auth-panel \
-  --runs "$runs" --scale "$scale" --login "$login" --save "$save" --ui-save "$ui_save" --wasm-size "$wasm_size" --out BENCHMARKS.md
+  --runs "$runs" --scale "$scale" --login "$login" --save "$save" --ui-save "$ui_save" --wasm-size "$wasm_size" --probe "$probe" --out BENCHMARKS.md
 echo "bench: wrote BENCHMARKS.md" >&2

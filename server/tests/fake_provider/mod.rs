@@ -130,7 +130,8 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Seen>>) {
             "HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\ncache-control: no-cache\r\ncontent-length: {}\r\n\r\n",
             out.len()
         );
-        if stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(out.as_bytes())).is_err() || close {
+        // One write: a head and a body written apart wait on the peer's delayed ACK (Nagle).
+        if stream.write_all(format!("{head}{out}").as_bytes()).is_err() || close {
             return;
         }
     }
