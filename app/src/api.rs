@@ -205,13 +205,14 @@ pub async fn probe_credentials(
 }
 
 /// *Check before saving*: the secret being pasted, checked as it would be stored; nothing is
-/// written.
+/// written. It counts against the session's paste budget.
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "probe-paste")))]
 #[server(prefix = "/api", endpoint = "probe-paste", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
 pub async fn probe_pasted(request: crate::views::ProbePasteRequest) -> Result<crate::views::ProbeView, AppError> {
     let (service, actor) = service_and_actor()?;
+    let session = crate::session::require_admin()?;
     let crate::views::ProbePasteRequest { provider, kind, secret, allow_billed } = request;
-    Ok(service.probe_pasted(&actor, &provider, kind, secret, allow_billed).await?)
+    Ok(service.probe_pasted(&actor, &session.key, &provider, kind, secret, allow_billed).await?)
 }
 
 /// The last live check of every credential (the Doctor's live section).

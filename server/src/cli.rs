@@ -126,7 +126,7 @@ pub struct ServeArgs {
     #[arg(long, env = "OPENCLAW_PANEL_OPENCLAW_TIMEOUT", default_value_t = 120, value_name = "SECS")]
     pub openclaw_timeout: u64,
 
-    /// Seconds a live check of one credential may take (the page's *Check*).
+    /// Seconds a live check of one credential may take (the page's *Check*; at most 25).
     #[arg(long, env = "OPENCLAW_PANEL_PROBE_TIMEOUT", default_value_t = 10, value_name = "SECONDS")]
     pub probe_timeout: u64,
 

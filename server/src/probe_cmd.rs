@@ -2,7 +2,8 @@
 //! *Check* makes them (`panel-service`), printed as a table or JSON. Exit codes like
 //! `status --check`: 0 every credential ok, 1 one failed (invalid, wrong type, Claude-Code-only,
 //! expired, billing, region, unreachable or timed out), 2 only warnings remain (rate limited, an
-//! unknown answer, or not checked, e.g. a setup token without `--allow-billed`).
+//! unknown answer, or not checked, e.g. a setup token without `--allow-billed`) or nothing
+//! matched the selection.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -51,6 +52,10 @@ pub fn run(args: ProbeArgs) -> ExitCode {
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
         eprintln!("openclaw-auth-panel: {e}");
+    }
+    if views.is_empty() {
+        // A mistyped --profile must not look like "every credential works".
+        return ExitCode::from(2);
     }
     ExitCode::from(exit_code(&views))
 }

@@ -166,7 +166,8 @@ fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
         std::time::Duration::from_secs(args.openclaw_timeout),
     )
     .with_probe_limits(panel_probe::Limits {
-        deadline: std::time::Duration::from_secs(args.probe_timeout.max(1)),
+        // A page's run of checks has 25 s in all (under the 30 s request limit).
+        deadline: std::time::Duration::from_secs(args.probe_timeout.clamp(1, 25)),
         ..Default::default()
     });
     let guard = crate::guard::GuardPolicy::for_bind(local, tls.is_some(), &args.allowed_hosts);

@@ -108,6 +108,9 @@ fn state(home: &Path, provider: &FakeProvider) -> PathBuf {
             ours(&state, &["auth", "paste-api-key", "--provider", provider, "--profile-id", name], Some(&secret));
         assert_eq!(code, 0, "{out}");
     }
+    // An environment key in `.env`, checked once for every agent, as OpenClaw would use it.
+    let (code, out) = ours(&state, &["env", "set", "GEMINI_API_KEY"], Some(&key("google", "OK")));
+    assert_eq!(code, 0, "{out}");
     for (name, secret) in [("tok-ok", token("OK")), ("tok-cc", token("CCONLY")), ("tok-old", token("EXPIRED"))] {
         let (code, out) =
             ours(&state, &["auth", "paste-token", "--provider", "anthropic", "--profile-id", name], Some(&secret));
@@ -188,6 +191,7 @@ fn every_class_is_recognised_and_the_secret_goes_only_where_each_provider_expect
         ("google:region", RegionBlocked),
         ("mistral:slow", Timeout),
         ("xai:down", Unreachable),
+        ("env: GEMINI_API_KEY", Ok),
     ] {
         assert_eq!(class(id), expected, "{id}: {:?}", found[id]);
     }
@@ -290,6 +294,40 @@ fn a_billed_check_is_sent_only_when_allowed_and_shaped_for_a_setup_token() {
 }
 
 #[test]
+fn check_before_saving_checks_the_secret_as_it_would_be_saved_and_counts_against_the_paste_budget() {
+    let tmp = tempfile::tempdir().unwrap();
+    let provider = FakeProvider::start();
+    let state = state(&tmp.path().join("home"), &provider);
+    let s = service(&state, Duration::from_secs(2));
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let before = files(&state);
+    // Pasted with a line break inside, as a terminal wraps it: checked joined, as saved.
+    let wrapped = key("openai", "OK").replacen("PROBE", "PROBE\n", 1);
+    let v = runtime
+        .block_on(s.probe_pasted("panel:test", "session-1", "openai", panel_views::PasteKind::ApiKey, wrapped, false))
+        .unwrap();
+    assert_eq!(v.class, ProbeClass::Ok, "{v:?}");
+    assert_eq!(provider.seen().last().unwrap().credential, format!("bearer {}", key("openai", "OK")));
+    assert_eq!(files(&state), before, "nothing saved");
+    let mut refused = None;
+    for _ in 0..100 {
+        let r = runtime.block_on(s.probe_pasted(
+            "panel:test",
+            "session-1",
+            "openai",
+            panel_views::PasteKind::ApiKey,
+            key("openai", "OK"),
+            false,
+        ));
+        if let Err(e) = r {
+            refused = Some(e.to_string());
+            break;
+        }
+    }
+    assert!(refused.is_some(), "the session's paste budget ends the checks of pasted secrets");
+}
+
+#[test]
 fn a_credential_is_checked_again_only_after_30_s_unless_asked() {
     let tmp = tempfile::tempdir().unwrap();
     let provider = FakeProvider::start();
@@ -343,10 +381,15 @@ fn the_probe_command_exits_like_status_check_and_prints_no_secret() {
     assert_eq!(code, 1, "{out}");
     let json: serde_json::Value = serde_json::from_str(&out[..out.rfind('}').unwrap() + 1]).unwrap();
     assert_eq!(json["exitCode"], 1);
-    assert_eq!(json["results"].as_array().unwrap().len(), 3, "{json}");
+    let results = json["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4, "three profiles and the .env key: {json}");
+    assert!(results.iter().any(|r| r["credential"] == "env: GEMINI_API_KEY" && r["agent"].is_null()), "{json}");
     let (code, out) = run(&[]);
     assert_eq!(code, 1, "{out}");
     assert!(!out.contains(PAD), "no secret in the output");
+    let (code, out) = run(&["--profile", "anthropic:no-such-profile"]);
+    assert_eq!(code, 2, "nothing matched is not all ok: {out}");
+    assert!(out.contains("No credential matches"), "{out}");
     let (code, out) = run(&["--agent", "nobody"]);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("no agent"), "{out}");

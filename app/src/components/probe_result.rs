@@ -24,6 +24,9 @@ pub fn ProbeResult(
     /// Asks for the billed check (shown only when one would prove the credential).
     #[prop(optional)]
     on_billed: Option<Callback<()>>,
+    /// Asks for a new check (shown when the result was reused from the last 30 s).
+    #[prop(optional)]
+    on_again: Option<Callback<()>>,
 ) -> impl IntoView {
     let asking = RwSignal::new(false);
     let billed = v.needs_billed.then_some(on_billed).flatten();
@@ -33,12 +36,16 @@ pub fn ProbeResult(
         (None, _) => "nothing sent".to_owned(),
     };
     let cached = v.cached.then_some(" (result from the last 30 s)");
+    let again = v.cached.then_some(on_again).flatten().map(|again| {
+        view! { <button type="button" class="small button-quiet probe-again" on:click=move |_| again.run(())>"Check again"</button> }
+    });
     view! {
         <div class=format!("probe probe-{}", v.class.as_str()) data-class=v.class.as_str() role="status">
             <p class="probe-head">
                 <span class=format!("chip {}", class_chip(v.class))>{v.class.label()}</span>
                 " "
                 <span class="muted small">"checked " {v.checked_at.clone()} " · " {how} {cached}</span>
+                {again}
             </p>
             {v.provider_message.clone().map(|m| view! {
                 <p class="probe-said">"The provider said: " <q>{m}</q>

@@ -39,14 +39,14 @@ pub fn LiveChecks() -> impl IntoView {
             }
         })
     };
-    let run = move |agent: Option<String>, profile: Option<String>, allow_billed: bool| {
+    let run = move |agent: Option<String>, profile: Option<String>, allow_billed: bool, force: bool| {
         if running.get_untracked() {
             return;
         }
         running.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
-            match probe_credentials(agent, None, profile, allow_billed, true).await {
+            match probe_credentials(agent, None, profile, allow_billed, force).await {
                 Ok(views) => merge(views),
                 Err(e) => error.set(Some(e.to_string())),
             }
@@ -60,7 +60,7 @@ pub fn LiveChecks() -> impl IntoView {
                 "Asks each provider whether the credential works: a model or key listing where the provider has one (no tokens spent). "
                 "Nothing is written: no cooldown, no usage record. Anthropic setup tokens need a one-token request, sent only when you allow it."
             </p>
-            <button type="button" class="primary" id="live-run" disabled=move || running.get() on:click=move |_| run(None, None, false)>
+            <button type="button" class="primary" id="live-run" disabled=move || running.get() on:click=move |_| run(None, None, false, false)>
                 {move || if running.get() { "Checking…" } else { "Run live checks" }}
             </button>
             {move || error.get().map(|e| view! { <p class="banner banner-error" role="alert">{e}</p> })}
@@ -74,16 +74,20 @@ pub fn LiveChecks() -> impl IntoView {
                         {list.into_iter().map(|v| {
                             let k = key(&v);
                             let (agent, credential) = k.clone();
-                            let stored = !agent.is_empty() && !credential.starts_with("env: ");
+                            let stored = !agent.is_empty() && !credential.starts_with("env: ") && !credential.ends_with("(OpenClaw's probe)");
                             let billed = {
                                 let (agent, credential) = (agent.clone(), credential.clone());
-                                Callback::new(move |()| run((!agent.is_empty()).then(|| agent.clone()), Some(credential.clone()), true))
+                                Callback::new(move |()| run((!agent.is_empty()).then(|| agent.clone()), Some(credential.clone()), true, true))
+                            };
+                            let again = {
+                                let (agent, credential) = (agent.clone(), credential.clone());
+                                Callback::new(move |()| run((!agent.is_empty()).then(|| agent.clone()), Some(credential.clone()), false, true))
                             };
                             let whose = if agent.is_empty() { "environment".to_owned() } else { format!("agent {agent}") };
                             view! {
                                 <li class="live-result" data-credential=credential.clone() data-agent=agent.clone()>
                                     <h3><code>{credential.clone()}</code> " " <span class="muted small">{whose} " · " {v.provider.clone()}</span></h3>
-                                    <ProbeResult v on_billed=billed />
+                                    <ProbeResult v on_billed=billed on_again=again />
                                     {stored.then(|| view! { <OpenClawProbe agent=agent.clone() profile_id=credential.clone() results=openclaw /> })}
                                 </li>
                             }

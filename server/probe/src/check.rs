@@ -58,11 +58,13 @@ pub struct Checker {
 
 impl Checker {
     pub fn new(limits: Limits) -> Self {
+        // No fallback to a default client: that one follows redirects, and a redirect would carry
+        // an `x-api-key` to the other host.
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("openclaw-auth-panel/", env!("CARGO_PKG_VERSION")))
             .build()
-            .unwrap_or_default();
+            .expect("the HTTP client (rustls, webpki roots) is built from static parts");
         Self { client, permits: Arc::new(tokio::sync::Semaphore::new(limits.concurrency.max(1))), limits }
     }
 
@@ -90,10 +92,26 @@ impl Checker {
             }
             Err(NoCheck::Unsupported(why)) => return not_checked(why),
         };
+        let (name, prefix) = request.secret_header;
+        let Ok(mut header) = reqwest::header::HeaderValue::from_str(&format!("{prefix}{}", secret.expose_secret()))
+        else {
+            return CheckResult {
+                class: ProbeClass::Invalid,
+                latency_ms: None,
+                cost: "none",
+                http_status: None,
+                provider_message: None,
+                fix: "The stored secret holds a line break or another character no HTTP header can carry (a value cut or joined when pasted): paste it again in one line.".to_owned(),
+                details: Vec::new(),
+                request: None,
+                needs_billed: false,
+            };
+        };
+        header.set_sensitive(true);
         let _permit = self.permits.acquire().await;
         let started = Instant::now();
         let described = format!("{} {}", request.method, without_query(&request.url));
-        let sent = tokio::time::timeout(self.limits.deadline, self.send(&request, secret)).await;
+        let sent = tokio::time::timeout(self.limits.deadline, self.send(&request, name, header)).await;
         let latency_ms = Some(started.elapsed().as_millis() as u64);
         let cost = if request.billed { "billed" } else { "free" };
         let (status, body) = match sent {
@@ -107,7 +125,7 @@ impl Checker {
                     fix: format!(
                         "The provider did not answer within {} s: check this host's network and the base URL ({}).",
                         self.limits.deadline.as_secs(),
-                        endpoint.base_url
+                        display_url(&endpoint.base_url)
                     ),
                     details: Vec::new(),
                     request: Some(described),
@@ -120,17 +138,19 @@ impl Checker {
                     latency_ms,
                     cost,
                     http_status: None,
-                    provider_message: Some(cut(&transport_words(&e))),
+                    provider_message: Some(cut(&scrub(&transport_words(&e), secret))),
                     fix: format!(
                         "The panel could not reach {} ({}): check this host's network, DNS and proxy, and the base URL.",
-                        endpoint.base_url, endpoint.base_url_source
+                        display_url(&endpoint.base_url),
+                        endpoint.base_url_source
                     ),
                     details: Vec::new(),
                     request: Some(described),
                     needs_billed: false,
                 };
             }
-            Ok(Ok(answer)) => answer,
+            // The provider's words are shown: a body that echoes the secret loses it first.
+            Ok(Ok((status, body))) => (status, scrub(&body, secret)),
         };
         let sent_as = match credential {
             Credential::ApiKey => SentAs::ApiKey,
@@ -155,16 +175,17 @@ impl Checker {
         result
     }
 
-    async fn send(&self, request: &PlannedRequest, secret: &SecretString) -> Result<(u16, String), reqwest::Error> {
+    async fn send(
+        &self,
+        request: &PlannedRequest,
+        name: &'static str,
+        secret: reqwest::header::HeaderValue,
+    ) -> Result<(u16, String), reqwest::Error> {
         let mut builder = match request.method {
             "POST" => self.client.post(&request.url),
             _ => self.client.get(&request.url),
         };
-        let (name, prefix) = request.secret_header;
-        let mut value = reqwest::header::HeaderValue::from_str(&format!("{prefix}{}", secret.expose_secret()))
-            .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static("invalid"));
-        value.set_sensitive(true);
-        builder = builder.header(name, value);
+        builder = builder.header(name, secret);
         for (k, v) in &request.headers {
             builder = builder.header(*k, v);
         }
@@ -194,8 +215,30 @@ fn not_checked(fix: String) -> CheckResult {
     }
 }
 
-fn without_query(url: &str) -> &str {
-    url.split('?').next().unwrap_or(url)
+fn without_query(url: &str) -> String {
+    display_url(url.split('?').next().unwrap_or(url))
+}
+
+/// A URL as shown: without a query and without `user:password@`.
+pub fn display_url(url: &str) -> String {
+    let url = url.split('?').next().unwrap_or(url);
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+            format!("{scheme}://{host}{path}")
+        }
+        None => url.to_owned(),
+    }
+}
+
+/// `text` with every occurrence of the secret (and of its longer pieces) replaced.
+fn scrub(text: &str, secret: &SecretString) -> String {
+    let secret = secret.expose_secret();
+    if secret.len() < 8 {
+        return text.to_owned();
+    }
+    text.replace(secret, "[redacted]")
 }
 
 /// A transport error in words, without the URL's query.
@@ -239,5 +282,21 @@ fn openrouter_details(body: &str, result: &mut CheckResult) {
         result.class = ProbeClass::Billing;
         result.fix =
             "This key has no credit left under its limit: raise the key's limit at openrouter.ai/keys.".to_owned();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_is_shown_without_its_credentials_and_query_and_a_body_without_the_secret() {
+        assert_eq!(display_url("https://user:pw@proxy.example:8443/v1?key=abc"), "https://proxy.example:8443/v1");
+        assert_eq!(display_url("http://127.0.0.1:9"), "http://127.0.0.1:9");
+        let secret = SecretString::from("sk-live-0123456789".to_owned());
+        assert_eq!(
+            scrub("bad key=sk-live-0123456789 `sk-live-0123456789`", &secret),
+            "bad key=[redacted] `[redacted]`"
+        );
     }
 }

@@ -9,8 +9,9 @@
 //!
 //! Anthropic setup tokens have no documented free check: the only proof is a one-token
 //! `POST /v1/messages` shaped as OpenClaw shapes it for a token (Claude Code's identity, OAuth
-//! beta), which is billed and sent only when the caller allows it. OAuth providers' tokens are
-//! not checked here (their refresh belongs to OpenClaw).
+//! beta), which is billed and sent only when the caller allows it; an Anthropic OAuth login's
+//! access token is checked the same way. Other OAuth providers' tokens are not checked here
+//! (their APIs have no documented check; their refresh belongs to OpenClaw).
 
 use serde::Serialize;
 
@@ -62,10 +63,12 @@ pub struct Endpoint {
     pub base_url_source: String,
 }
 
-/// The endpoint of `provider` with the config's `baseUrl` / `api` for it, when set.
+/// The endpoint of `provider` with the config's `baseUrl` / `api` for it, when set. A provider
+/// OpenClaw knows keeps its family (OpenRouter's key check stays `GET /key` whatever `api` says:
+/// a public model list would answer 200 to any key); `api` decides for custom providers only.
 pub fn endpoint(provider: &str, base_url: Option<&str>, api: Option<&str>) -> Option<Endpoint> {
     let default = known(provider);
-    let family = api.and_then(family_of_api).or(default.map(|(f, _)| f))?;
+    let family = default.map(|(f, _)| f).or_else(|| api.and_then(family_of_api))?;
     let (base, source) = match base_url.map(str::trim).filter(|b| !b.is_empty()) {
         Some(b) => (b.to_owned(), format!("models.providers.{provider}.baseUrl in openclaw.json")),
         None => (default?.1.to_owned(), "OpenClaw's default".to_owned()),
@@ -190,6 +193,8 @@ mod tests {
         let custom = endpoint("my-llm", Some("http://10.0.0.2:8000/v1"), Some("openai-completions")).unwrap();
         assert_eq!(plan(&custom, Credential::ApiKey, None).unwrap().url, "http://10.0.0.2:8000/v1/models");
         assert_eq!(endpoint("my-llm", None, None), None, "an unknown provider without a base URL");
+        let router_as_openai = endpoint("openrouter", None, Some("openai-completions")).unwrap();
+        assert_eq!(plan(&router_as_openai, Credential::ApiKey, None).unwrap().url, "https://openrouter.ai/api/v1/key");
         assert!(matches!(plan(&openai, Credential::OAuth, None), Err(NoCheck::Unsupported(_))));
     }
 }

@@ -12,6 +12,6 @@ pub mod check;
 pub mod classify;
 pub mod endpoint;
 
-pub use check::{CheckResult, Checker, Limits};
+pub use check::{CheckResult, Checker, Limits, display_url};
 pub use endpoint::{Credential, Endpoint, Family, endpoint};
 pub use panel_common::ProbeClass;

@@ -28,6 +28,10 @@ use crate::error::ServiceError;
 /// A credential is checked again only after this long, unless asked again.
 pub const RECHECK_AFTER_MS: i64 = 30_000;
 
+/// The most one run of checks (a page's *Check all*) may take: under the panel's 30 s limit per
+/// request.
+pub const RUN_BUDGET: std::time::Duration = std::time::Duration::from_secs(25);
+
 /// Which credentials to check.
 #[derive(Debug, Clone, Default)]
 pub struct ProbeSelection {
@@ -48,11 +52,13 @@ pub struct ProbeMemory {
 }
 
 impl ProbeMemory {
-    fn recent(&self, key: &str, fingerprint: &[u8], now_ms: i64) -> Option<ProbeView> {
+    /// The result of the last 30 s, unless it was "not checked" for want of the billed request
+    /// now allowed.
+    fn recent(&self, key: &str, fingerprint: &[u8], now_ms: i64, allow_billed: bool) -> Option<ProbeView> {
         let last = self.last.lock().unwrap_or_else(|p| p.into_inner());
         let (seen, view) = last.get(key)?;
-        (seen == fingerprint && now_ms - view.checked_at_ms < RECHECK_AFTER_MS)
-            .then(|| ProbeView { cached: true, ..view.clone() })
+        let fresh = seen == fingerprint && now_ms - view.checked_at_ms < RECHECK_AFTER_MS;
+        (fresh && !(allow_billed && view.needs_billed)).then(|| ProbeView { cached: true, ..view.clone() })
     }
 
     fn remember(&self, key: String, fingerprint: Vec<u8>, view: ProbeView) {
@@ -82,16 +88,32 @@ struct Target {
     skip: Option<String>,
 }
 
+impl Target {
+    /// The same credential without its secret (to name it in a result).
+    fn name_only(&self) -> Self {
+        Self {
+            key: self.key.clone(),
+            agent: self.agent.clone(),
+            provider: self.provider.clone(),
+            credential: self.credential.clone(),
+            kind: self.kind,
+            secret: None,
+            endpoint: self.endpoint.clone(),
+            model: None,
+            skip: None,
+        }
+    }
+}
+
 fn fingerprint(secret: Option<&SecretString>) -> Vec<u8> {
     secret.map(|s| sha2::Sha256::digest(s.expose_secret().as_bytes()).to_vec()).unwrap_or_default()
 }
 
 /// The provider's endpoint as OpenClaw would reach it.
 fn endpoint_of(snapshot: &StateSnapshot, provider: &str) -> Option<Endpoint> {
-    let raw = snapshot.config.as_ref().map(|c| &c.raw)?.pointer(&format!("/models/providers/{provider}"));
+    let raw = snapshot.config.as_ref().and_then(|c| c.raw.pointer(&format!("/models/providers/{provider}")));
     let text = |k: &str| raw.and_then(|r| r.get(k)).and_then(serde_json::Value::as_str);
     panel_probe::endpoint(provider, text("baseUrl"), text("api"))
-        .or_else(|| snapshot.config.is_none().then(|| panel_probe::endpoint(provider, None, None)).flatten())
 }
 
 /// The model a billed check asks for: the agent's default when it is this provider's.
@@ -186,7 +208,10 @@ fn view_of(target: &Target, result: panel_probe::CheckResult, now_ms: i64) -> Pr
         details: result.details,
         request: result.request,
         needs_billed: result.needs_billed,
-        base_url: target.endpoint.as_ref().map(|e| format!("{} ({})", e.base_url, e.base_url_source)),
+        base_url: target
+            .endpoint
+            .as_ref()
+            .map(|e| format!("{} ({})", panel_probe::display_url(&e.base_url), e.base_url_source)),
         checked_at: crate::format_utc(now_ms),
         checked_at_ms: now_ms,
         cached: false,
@@ -221,6 +246,7 @@ impl PanelService {
             return Err(ServiceError::UnknownAgent(agent.clone()));
         }
         let targets = targets(&snapshot, &selection);
+        let names: Vec<Target> = targets.iter().map(Target::name_only).collect();
         let mut tasks = tokio::task::JoinSet::new();
         for (index, target) in targets.into_iter().enumerate() {
             let this = self.clone();
@@ -228,9 +254,23 @@ impl PanelService {
             let force = selection.force;
             tasks.spawn(async move { (index, this.check_one(target, allow_billed, force).await) });
         }
+        // One budget for the whole run, under the page's 30 s request limit: checks still waiting
+        // for a slot when it ends are reported as not checked in this run.
+        let until = tokio::time::Instant::now() + RUN_BUDGET;
         let mut done = Vec::new();
-        while let Some(joined) = tasks.join_next().await {
+        while let Ok(Some(joined)) = tokio::time::timeout_at(until, tasks.join_next()).await {
             done.push(joined.map_err(|e| ServiceError::internal("a live check task failed", &e))?);
+        }
+        tasks.abort_all();
+        let now = crate::now_ms();
+        for (index, target) in names.into_iter().enumerate() {
+            if !done.iter().any(|(i, _)| *i == index) {
+                let why = format!(
+                    "This run's {} s were spent before this check's turn came; check it alone.",
+                    RUN_BUDGET.as_secs()
+                );
+                done.push((index, not_checked(&target, why, now)));
+            }
         }
         done.sort_by_key(|(i, _)| *i);
         let views: Vec<ProbeView> = done.into_iter().map(|(_, v)| v).collect();
@@ -241,17 +281,22 @@ impl PanelService {
     async fn check_one(&self, target: Target, allow_billed: bool, force: bool) -> ProbeView {
         let now = crate::now_ms();
         let print = fingerprint(target.secret.as_ref());
-        if !force && let Some(recent) = self.probes.recent(&target.key, &print, now) {
+        if !force && let Some(recent) = self.probes.recent(&target.key, &print, now, allow_billed) {
             return recent;
         }
         let view = match (&target.skip, &target.secret, &target.endpoint) {
             (Some(why), _, _) => not_checked(&target, format!("{}{}.", why[..1].to_uppercase(), &why[1..]), now),
-            _ if target.kind == CredentialKind::OAuth => not_checked(
-                &target,
-                "An OAuth login's token is refreshed by OpenClaw itself; `openclaw models status --probe` checks it."
-                    .to_owned(),
-                now,
-            ),
+            // Anthropic's OAuth access token is checked like a setup token (billed, when allowed).
+            _ if target.kind == CredentialKind::OAuth
+                && target.endpoint.as_ref().is_none_or(|e| e.family != panel_probe::Family::Anthropic) =>
+            {
+                not_checked(
+                    &target,
+                    "An OAuth login's token of this provider has no documented check; OpenClaw refreshes it itself, and `openclaw models status --probe` checks it."
+                        .to_owned(),
+                    now,
+                )
+            }
             (None, Some(secret), Some(endpoint)) => {
                 let result = self
                     .checker
@@ -278,6 +323,7 @@ impl PanelService {
     pub async fn probe_pasted(
         &self,
         actor: &str,
+        session: &str,
         provider: &str,
         kind: PasteKind,
         secret: String,
@@ -287,10 +333,16 @@ impl PanelService {
         if provider.is_empty() {
             return Err(ServiceError::Refused("name the provider first".to_owned()));
         }
-        let secret = SecretString::from(secret.split_whitespace().collect::<String>());
-        if secret.expose_secret().is_empty() {
-            return Err(ServiceError::Refused("paste the secret first".to_owned()));
-        }
+        // The same budget as pastes: a stolen session must not test keys without end.
+        self.paste_budget.take(session, crate::now_ms()).map_err(|spent| ServiceError::Refused(spent.to_string()))?;
+        let secret_kind = match kind {
+            PasteKind::Token => openclaw_state::write::normalize::SecretKind::Token,
+            PasteKind::ApiKey | PasteKind::ApiKeyToEnv => openclaw_state::write::normalize::SecretKind::ApiKey,
+        };
+        // Checked as it would be saved: OpenClaw's normalisation of the pasted text.
+        let secret = openclaw_state::write::normalize::prepare_secret(&provider, secret_kind, &secret)
+            .map_err(|e| ServiceError::Refused(e.to_string()))?
+            .value;
         let snapshot = self.snapshot().await?;
         let default_model = snapshot
             .agents
@@ -419,59 +471,117 @@ impl PanelService {
             // OpenClaw retries a 429 for up to ~2.5 minutes whatever its timeout (facts §11.3).
             call: std::time::Duration::from_secs(180),
         };
-        let mut client = panel_gateway::rpc::GatewayClient::connect(&target, timeouts)
-            .await
-            .map_err(|e| ServiceError::Refused(format!("OpenClaw's probe needs the running gateway: {e}")))?;
+        let mut client = panel_gateway::rpc::GatewayClient::connect(&target, timeouts).await.map_err(|e| {
+            ServiceError::Refused(format!(
+                "OpenClaw's probe needs the running gateway: {}",
+                panel_probe::classify::cut(&e.to_string())
+            ))
+        })?;
         if !client.has_method("models.probe") {
             client.close().await;
             return Err(ServiceError::Refused(
                 "this gateway has no models.probe (OpenClaw 2026.9+ has it); use the panel's Check".to_owned(),
             ));
         }
-        let started = std::time::Instant::now();
-        let params =
-            serde_json::json!({"provider": provider, "profileId": profile_id, "timeoutMs": 10_000, "agentId": agent});
-        let answer = client.call("models.probe", params).await;
-        client.close().await;
-        let answer = answer.map_err(|e| ServiceError::Refused(format!("OpenClaw's probe failed: {e}")))?;
-        let result = answer
-            .get("results")
-            .and_then(serde_json::Value::as_array)
-            .and_then(|r| r.iter().find(|x| x.get("profileId").and_then(serde_json::Value::as_str) == Some(profile_id)))
-            .unwrap_or(&answer);
-        let text = |v: &serde_json::Value, k: &str| {
-            v.get(k).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned()
-        };
-        let status = text(result, "status");
-        let error = text(result, "error");
-        let class = openclaw_class(&status, &error);
-        let now = crate::now_ms();
-        let view = ProbeView {
-            agent: Some(agent.to_owned()),
-            provider: provider.clone(),
-            credential: profile_id.to_owned(),
-            kind,
-            class,
-            latency_ms: Some(started.elapsed().as_millis() as u64),
-            cost: "billed".to_owned(),
-            http_status: None,
-            provider_message: (!error.is_empty()).then(|| panel_probe::classify::cut(&error)),
-            fix: if class == ProbeClass::Ok {
-                "Nothing to do.".to_owned()
-            } else {
+        // OpenClaw retries a rate-limited provider for minutes, longer than a page request may
+        // take: the call runs on its own; the page gets its result if it comes within the
+        // budget, else a line saying where it will be (the Doctor's list and History).
+        let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+        let this = self.clone();
+        let (actor, agent, profile_id) = (actor.to_owned(), agent.to_owned(), profile_id.to_owned());
+        let (agent_bg, profile_bg, provider_bg) = (agent.clone(), profile_id.clone(), provider.clone());
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            let params = serde_json::json!({"provider": provider_bg, "profileId": profile_bg, "timeoutMs": 10_000, "agentId": agent_bg});
+            let answer = client.call("models.probe", params).await;
+            client.close().await;
+            let view = openclaw_view(&agent_bg, &provider_bg, &profile_bg, kind, answer, started.elapsed());
+            this.probes.remember(format!("openclaw\u{1f}{agent_bg}\u{1f}{profile_bg}"), Vec::new(), view.clone());
+            this.audit_probes(&actor, std::slice::from_ref(&view));
+            let _ = done_tx.send(view);
+        });
+        match tokio::time::timeout(RUN_BUDGET, done_rx).await {
+            Ok(Ok(view)) => Ok(view),
+            _ => {
+                let now = crate::now_ms();
+                Ok(ProbeView {
+                    agent: Some(agent),
+                    provider,
+                    credential: format!("{profile_id} (OpenClaw's probe)"),
+                    kind,
+                    class: ProbeClass::NotChecked,
+                    latency_ms: None,
+                    cost: "billed".to_owned(),
+                    http_status: None,
+                    provider_message: None,
+                    fix: format!(
+                        "OpenClaw's probe is still running after {} s (it retries a rate-limited provider for minutes); its result will be in this list and in History when it ends.",
+                        RUN_BUDGET.as_secs()
+                    ),
+                    details: Vec::new(),
+                    request: Some("models.probe (gateway RPC)".to_owned()),
+                    needs_billed: false,
+                    base_url: None,
+                    checked_at: crate::format_utc(now),
+                    checked_at_ms: now,
+                    cached: false,
+                })
+            }
+        }
+    }
+}
+
+/// OpenClaw's probe's answer (or the call's failure) as a result.
+fn openclaw_view(
+    agent: &str,
+    provider: &str,
+    profile_id: &str,
+    kind: CredentialKind,
+    answer: Result<serde_json::Value, panel_gateway::rpc::RpcError>,
+    took: std::time::Duration,
+) -> ProbeView {
+    let text =
+        |v: &serde_json::Value, k: &str| v.get(k).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
+    let (status, error) = match &answer {
+        Ok(answer) => {
+            let result = answer
+                .get("results")
+                .and_then(serde_json::Value::as_array)
+                .and_then(|r| {
+                    r.iter().find(|x| x.get("profileId").and_then(serde_json::Value::as_str) == Some(profile_id))
+                })
+                .unwrap_or(answer);
+            (text(result, "status"), text(result, "error"))
+        }
+        Err(e) => ("unknown".to_owned(), format!("the call failed: {e}")),
+    };
+    let class = if answer.is_err() { ProbeClass::Unknown } else { openclaw_class(&status, &error) };
+    let now = crate::now_ms();
+    ProbeView {
+        agent: Some(agent.to_owned()),
+        provider: provider.to_owned(),
+        credential: format!("{profile_id} (OpenClaw's probe)"),
+        kind,
+        class,
+        latency_ms: Some(took.as_millis() as u64),
+        cost: "billed".to_owned(),
+        http_status: None,
+        provider_message: (!error.is_empty()).then(|| panel_probe::classify::cut(&error)),
+        fix: match class {
+            ProbeClass::Ok => "Nothing to do.".to_owned(),
+            ProbeClass::Invalid | ProbeClass::ClaudeCodeOnly | ProbeClass::Billing | ProbeClass::RateLimited => {
                 format!(
-                    "OpenClaw's probe says {status}; it has put {profile_id} in cooldown for a while. Clear it on the profiles page once fixed."
+                    "OpenClaw's probe says {status}; OpenClaw puts {profile_id} in cooldown for a while after such a failure. Clear it on the profiles page once fixed."
                 )
-            },
-            details: vec![("checked by".to_owned(), "OpenClaw's models.probe through the gateway".to_owned())],
-            request: Some("models.probe (gateway RPC)".to_owned()),
-            needs_billed: false,
-            base_url: None,
-            checked_at: crate::format_utc(now),
-            checked_at_ms: now,
-            cached: false,
-        };
-        self.audit_probes(actor, std::slice::from_ref(&view));
-        Ok(view)
+            }
+            _ => format!("OpenClaw's probe says {status}; look at the gateway's log, or use the panel's Check."),
+        },
+        details: vec![("checked by".to_owned(), "OpenClaw's models.probe through the gateway".to_owned())],
+        request: Some("models.probe (gateway RPC)".to_owned()),
+        needs_billed: false,
+        base_url: None,
+        checked_at: crate::format_utc(now),
+        checked_at_ms: now,
+        cached: false,
     }
 }

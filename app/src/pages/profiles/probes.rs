@@ -42,9 +42,19 @@ impl ProbeBoard {
         expect_context::<Self>()
     }
 
-    /// Checks one credential of `agent` (`profile`), or every credential of `agent`.
-    pub fn check(self, agent: String, profile: Option<String>, allow_billed: bool) {
-        let busy_key = key(&agent, profile.as_deref().unwrap_or("*"));
+    /// Checks one credential of `agent` (`profile`), every credential of one of its providers,
+    /// or every credential of `agent`. A result of the last 30 s is reused unless `force`.
+    pub fn check(
+        self,
+        agent: String,
+        provider: Option<String>,
+        profile: Option<String>,
+        allow_billed: bool,
+        force: bool,
+    ) {
+        let scope =
+            profile.clone().or_else(|| provider.as_ref().map(|p| format!("*{p}"))).unwrap_or_else(|| "*".to_owned());
+        let busy_key = key(&agent, &scope);
         if self.busy.with_untracked(|b| b.contains(&busy_key)) {
             return;
         }
@@ -54,7 +64,7 @@ impl ProbeBoard {
         self.error.set(None);
         let agent_filter = (!profile.as_deref().is_some_and(|p| p.starts_with("env: "))).then_some(agent);
         leptos::task::spawn_local(async move {
-            let answer = crate::api::probe_credentials(agent_filter, None, profile, allow_billed, true).await;
+            let answer = crate::api::probe_credentials(agent_filter, provider, profile, allow_billed, force).await;
             match answer {
                 Ok(views) => self.results.update(|r| {
                     for v in views {
@@ -97,7 +107,7 @@ pub(super) fn CheckButton(agent: String, id: String) -> impl IntoView {
             aria-label=label.clone()
             title=label
             disabled=move || busy.get()
-            on:click=move |_| board.check(agent.clone(), Some(id.clone()), false)
+            on:click=move |_| board.check(agent.clone(), None, Some(id.clone()), false, false)
         >
             {move || if busy.get() { "Checking…" } else { "Check" }}
         </button>
@@ -115,11 +125,29 @@ pub(super) fn CheckAllButton(agent: String) -> impl IntoView {
             class="small probe-check-all"
             aria-label=format!("Check every credential of agent {agent} live")
             disabled=move || busy.get()
-            on:click=move |_| board.check(agent.clone(), None, false)
+            on:click=move |_| board.check(agent.clone(), None, None, false, false)
         >
             {move || if busy.get() { "Checking all…" } else { "Check all" }}
         </button>
         {move || board.error().get().map(|e| view! { <span class="banner banner-error small" role="alert">{e}</span> })}
+    }
+}
+
+/// *Check all* of one provider of an agent.
+#[component]
+pub(super) fn CheckProviderButton(agent: String, provider: String) -> impl IntoView {
+    let board = ProbeBoard::get();
+    let busy = board.busy(&agent, &format!("*{provider}"));
+    view! {
+        <button
+            type="button"
+            class="small probe-check-provider"
+            aria-label=format!("Check every {provider} credential of agent {agent} live")
+            disabled=move || busy.get()
+            on:click=move |_| board.check(agent.clone(), Some(provider.clone()), None, false, false)
+        >
+            {move || if busy.get() { "Checking…" } else { "Check all" }}
+        </button>
     }
 }
 
@@ -131,11 +159,15 @@ pub(super) fn ProbeRow(agent: String, id: String) -> impl IntoView {
     move || {
         result.get().map(|v| {
             let (agent, id) = (agent.clone(), id.clone());
-            let billed = Callback::new(move |()| board.check(agent.clone(), Some(id.clone()), true));
+            let billed = {
+                let (agent, id) = (agent.clone(), id.clone());
+                Callback::new(move |()| board.check(agent.clone(), None, Some(id.clone()), true, true))
+            };
+            let again = Callback::new(move |()| board.check(agent.clone(), None, Some(id.clone()), false, true));
             let credential = v.credential.clone();
             view! {
                 <tr class="probe-row" data-probe-for=credential>
-                    <td colspan="10"><ProbeResult v on_billed=billed /></td>
+                    <td colspan="10"><ProbeResult v on_billed=billed on_again=again /></td>
                 </tr>
             }
         })

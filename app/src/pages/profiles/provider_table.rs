@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::ProfileWrites;
 use super::agent_section::RowScope;
-use super::probes::ProbeRow;
+use super::probes::{CheckProviderButton, ProbeRow};
 use super::row_actions::row_actions;
 use crate::components::{CopyButton, KindBadge, OrderDraft, OrderEditor, OrderLock, StatusBadge};
 use crate::page_state::PageState;
@@ -100,6 +100,8 @@ pub(super) fn ProviderRows(provider: ProviderView, scope: RowScope) -> impl Into
                             "Edit order"
                         </button>
                     })}
+                    " "
+                    <CheckProviderButton agent=scope.agent.clone() provider=provider.clone() />
                 </th>
             </tr>
             {move || editing.get().then(|| {
