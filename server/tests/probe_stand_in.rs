@@ -77,7 +77,8 @@ fn state(home: &Path, provider: &FakeProvider) -> PathBuf {
             "openrouter": {"baseUrl": format!("{base}/api/v1"), "models": [{"id": "openrouter/auto", "name": "Auto"}]},
             "google": {"baseUrl": format!("{base}/v1beta"), "models": [{"id": "gemini-2.5-flash", "name": "Gemini"}]},
             "mistral": {"baseUrl": format!("{base}/openai/v1"), "models": [{"id": "mistral-small", "name": "Small"}]},
-            "xai": {"baseUrl": format!("http://127.0.0.1:{closed}/v1"), "models": [{"id": "grok-4", "name": "Grok"}]}
+            "xai": {"baseUrl": format!("http://127.0.0.1:{closed}/v1"), "models": [{"id": "grok-4", "name": "Grok"}]},
+            "groq": {"baseUrl": format!("{base}/openai/v1"), "models": [{"id": "llama-3.3-70b", "name": "Llama"}]}
         }}
     });
     std::fs::write(state.join("openclaw.json"), serde_json::to_string_pretty(&config).unwrap()).unwrap();
@@ -108,6 +109,25 @@ fn state(home: &Path, provider: &FakeProvider) -> PathBuf {
             ours(&state, &["auth", "paste-api-key", "--provider", provider, "--profile-id", name], Some(&secret));
         assert_eq!(code, 0, "{out}");
     }
+    // OAuth logins (as OpenClaw stores them), checked on their account endpoints.
+    let store_path = state.join("agents/main/agent/auth-profiles.json");
+    let mut store: serde_json::Value = serde_json::from_slice(&std::fs::read(&store_path).unwrap()).unwrap();
+    let later = 4_102_444_800_000i64; // 2100
+    for (id, provider, access, extra) in [
+        ("openai:me@example.com", "openai", format!("eyJ.{PAD}-OK"), serde_json::json!({"accountId": "acc-e2e"})),
+        ("github-copilot:github", "github-copilot", format!("gho_{PAD}-EXPIRED"), serde_json::json!({})),
+        ("google-gemini-cli:me", "google-gemini-cli", format!("ya29.{PAD}-OK"), serde_json::json!({})),
+    ] {
+        let mut profile = serde_json::json!({"type": "oauth", "provider": provider, "access": access, "refresh": format!("r-{PAD}"), "expires": later});
+        profile.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        store["profiles"][id] = profile;
+    }
+    std::fs::write(&store_path, serde_json::to_vec_pretty(&store).unwrap()).unwrap();
+    // A provider key in the agent's models.json, as OpenClaw reads it.
+    let agent_dir = state.join("agents/main/agent");
+    std::fs::create_dir_all(&agent_dir).unwrap();
+    let models = serde_json::json!({"providers": {"groq": {"apiKey": key("groq", "INVALID")}}});
+    std::fs::write(agent_dir.join("models.json"), models.to_string()).unwrap();
     // An environment key in `.env`, checked once for every agent, as OpenClaw would use it.
     let (code, out) = ours(&state, &["env", "set", "GEMINI_API_KEY"], Some(&key("google", "OK")));
     assert_eq!(code, 0, "{out}");
@@ -136,14 +156,20 @@ fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
-fn service(state: &Path, deadline: Duration) -> panel_service::PanelService {
+/// The service on `state`; the fixed hosts of OAuth logins' account endpoints go to `provider`.
+fn service(state: &Path, deadline: Duration, provider: &FakeProvider) -> panel_service::PanelService {
+    let base = provider.base_url();
     panel_service::PanelService::new(panel_service::PanelConfig {
         location: openclaw_state::StateLocation::in_dir(state),
         process_env: Default::default(),
         openclaw_version: None,
         data_dir: Some(state.parent().unwrap().join("panel-data")),
     })
-    .with_probe_limits(panel_probe::Limits { concurrency: 4, deadline })
+    .with_probe_checker(
+        panel_probe::Checker::new(panel_probe::Limits { concurrency: 4, deadline })
+            .with_origin("https://chatgpt.com", &base)
+            .with_origin("https://api.github.com", &base),
+    )
 }
 
 fn probe(s: &panel_service::PanelService, selection: panel_service::probes::ProbeSelection) -> Vec<ProbeView> {
@@ -161,7 +187,7 @@ fn every_class_is_recognised_and_the_secret_goes_only_where_each_provider_expect
     let provider = FakeProvider::start();
     let state = state(&tmp.path().join("home"), &provider);
     let before = files(&state);
-    let s = service(&state, Duration::from_secs(1));
+    let s = service(&state, Duration::from_secs(1), &provider);
 
     let started = Instant::now();
     let views = probe(&s, panel_service::probes::ProbeSelection { force: true, ..Default::default() });
@@ -192,6 +218,10 @@ fn every_class_is_recognised_and_the_secret_goes_only_where_each_provider_expect
         ("mistral:slow", Timeout),
         ("xai:down", Unreachable),
         ("env: GEMINI_API_KEY", Ok),
+        ("models.json: groq", Invalid),
+        ("openai:me@example.com", Ok),
+        ("github-copilot:github", Expired),
+        ("google-gemini-cli:me", NotChecked),
     ] {
         assert_eq!(class(id), expected, "{id}: {:?}", found[id]);
     }
@@ -218,7 +248,7 @@ fn every_class_is_recognised_and_the_secret_goes_only_where_each_provider_expect
     // Each secret in exactly the header its provider expects, never in the URL or another header.
     for r in &seen {
         let secret = r.credential.split_once(' ').unwrap().1.to_owned();
-        let expected = if r.path.starts_with("/v1/models") {
+        let expected = if r.path.starts_with("/v1/models") && !r.credential.starts_with("bearer") {
             "x-api-key"
         } else if r.path.starts_with("/v1beta/") {
             "x-goog-api-key"
@@ -230,6 +260,10 @@ fn every_class_is_recognised_and_the_secret_goes_only_where_each_provider_expect
         assert_eq!(carriers, [expected], "{} {}", r.method, r.path);
         assert!(!r.path.contains(&secret), "the secret is not in the URL: {}", r.path);
     }
+    let chatgpt = seen.iter().find(|r| r.path == "/backend-api/wham/usage").expect("the ChatGPT login's check");
+    assert!(chatgpt.headers.iter().any(|(k, v)| k == "chatgpt-account-id" && v == "acc-e2e"), "{chatgpt:?}");
+    let copilot = seen.iter().find(|r| r.path == "/copilot_internal/user").expect("the Copilot login's check");
+    assert!(copilot.headers.iter().any(|(k, v)| k == "authorization" && v.starts_with("token gho_")), "{copilot:?}");
     let anthropic = seen.iter().find(|r| r.path.starts_with("/v1/models")).unwrap();
     assert!(anthropic.headers.iter().any(|(k, v)| k == "anthropic-version" && v == "2023-06-01"));
 
@@ -264,7 +298,7 @@ fn a_billed_check_is_sent_only_when_allowed_and_shaped_for_a_setup_token() {
     let tmp = tempfile::tempdir().unwrap();
     let provider = FakeProvider::start();
     let state = state(&tmp.path().join("home"), &provider);
-    let s = service(&state, Duration::from_secs(2));
+    let s = service(&state, Duration::from_secs(2), &provider);
     let selection = |profile: &str| panel_service::probes::ProbeSelection {
         profile: Some(profile.to_owned()),
         allow_billed: true,
@@ -298,7 +332,7 @@ fn check_before_saving_checks_the_secret_as_it_would_be_saved_and_counts_against
     let tmp = tempfile::tempdir().unwrap();
     let provider = FakeProvider::start();
     let state = state(&tmp.path().join("home"), &provider);
-    let s = service(&state, Duration::from_secs(2));
+    let s = service(&state, Duration::from_secs(2), &provider);
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let before = files(&state);
     // Pasted with a line break inside, as a terminal wraps it: checked joined, as saved.
@@ -332,7 +366,7 @@ fn a_credential_is_checked_again_only_after_30_s_unless_asked() {
     let tmp = tempfile::tempdir().unwrap();
     let provider = FakeProvider::start();
     let state = state(&tmp.path().join("home"), &provider);
-    let s = service(&state, Duration::from_secs(2));
+    let s = service(&state, Duration::from_secs(2), &provider);
     let one = |force| panel_service::probes::ProbeSelection {
         profile: Some("openai:ok".into()),
         force,
@@ -435,7 +469,7 @@ fn the_base_url_of_a_config_written_by_openclaw_2026_9_6_is_honoured() {
     let value = serde_json::json!({"baseUrl": format!("{}/openai/v1", provider.base_url()), "models": [{"id": "gpt-4o-mini", "name": "GPT-4o mini"}]});
     openclaw(&["config", "set", "models.providers.openai", &value.to_string(), "--strict-json"], None);
     openclaw(&["models", "auth", "paste-api-key", "--provider", "openai"], Some(&format!("{}\n", key("openai", "OK"))));
-    let s = service(&state, Duration::from_secs(5));
+    let s = service(&state, Duration::from_secs(5), &provider);
     let views = probe(
         &s,
         panel_service::probes::ProbeSelection { provider: Some("openai".into()), force: true, ..Default::default() },

@@ -14,7 +14,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::classify::{SentAs, Shape, Verdict, classify, cut};
-use crate::endpoint::{Credential, Endpoint, Family, NoCheck, PlannedRequest, plan};
+use crate::endpoint::{
+    Credential, Endpoint, Family, NoCheck, OAuthFacts, PlannedRequest, chatgpt_account_id, plan, plan_oauth,
+};
 
 /// How many checks run at once, and how long each may take.
 #[derive(Debug, Clone, Copy)]
@@ -54,6 +56,8 @@ pub struct Checker {
     client: reqwest::Client,
     permits: Arc<tokio::sync::Semaphore>,
     limits: Limits,
+    /// Origins replaced before sending (tests point providers' fixed hosts at a stand-in).
+    origins: Vec<(String, String)>,
 }
 
 impl Checker {
@@ -65,7 +69,12 @@ impl Checker {
             .user_agent(concat!("openclaw-auth-panel/", env!("CARGO_PKG_VERSION")))
             .build()
             .expect("the HTTP client (rustls, webpki roots) is built from static parts");
-        Self { client, permits: Arc::new(tokio::sync::Semaphore::new(limits.concurrency.max(1))), limits }
+        Self {
+            client,
+            permits: Arc::new(tokio::sync::Semaphore::new(limits.concurrency.max(1))),
+            limits,
+            origins: Vec::new(),
+        }
     }
 
     /// Checks `secret`, a `credential` of the provider at `endpoint`. A billed request is sent
@@ -92,6 +101,43 @@ impl Checker {
             }
             Err(NoCheck::Unsupported(why)) => return not_checked(why),
         };
+        let sent_as = match credential {
+            Credential::ApiKey => SentAs::ApiKey,
+            Credential::Token | Credential::OAuth => SentAs::Token,
+        };
+        self.run(endpoint, request, sent_as, secret).await
+    }
+
+    /// Checks an OAuth login's access token of `provider` on its account endpoint (free).
+    pub async fn check_oauth(&self, provider: &str, secret: &SecretString, facts: &OAuthFacts) -> CheckResult {
+        let mut facts = facts.clone();
+        if facts.account_id.is_none() && matches!(provider, "openai" | "openai-codex") {
+            facts.account_id = chatgpt_account_id(secret.expose_secret());
+        }
+        match plan_oauth(provider, &facts) {
+            Ok((endpoint, request)) => self.run(&endpoint, request, SentAs::Token, secret).await,
+            Err(NoCheck::Unsupported(why)) => not_checked(why),
+            Err(NoCheck::NeedsBilled(_)) => not_checked("No free check for this login.".to_owned()),
+        }
+    }
+
+    /// For tests: requests for `from` (an origin such as `https://chatgpt.com`) go to `to`.
+    pub fn with_origin(mut self, from: &str, to: &str) -> Self {
+        self.origins.push((from.to_owned(), to.to_owned()));
+        self
+    }
+
+    /// Sends `request` with `secret` and sorts the answer.
+    async fn run(
+        &self,
+        endpoint: &Endpoint,
+        mut request: PlannedRequest,
+        sent_as: SentAs,
+        secret: &SecretString,
+    ) -> CheckResult {
+        if let Some((from, to)) = self.origins.iter().find(|(from, _)| request.url.starts_with(from.as_str())) {
+            request.url = format!("{to}{}", &request.url[from.len()..]);
+        }
         let (name, prefix) = request.secret_header;
         let Ok(mut header) = reqwest::header::HeaderValue::from_str(&format!("{prefix}{}", secret.expose_secret()))
         else {
@@ -151,10 +197,6 @@ impl Checker {
             }
             // The provider's words are shown: a body that echoes the secret loses it first.
             Ok(Ok((status, body))) => (status, scrub(&body, secret)),
-        };
-        let sent_as = match credential {
-            Credential::ApiKey => SentAs::ApiKey,
-            Credential::Token | Credential::OAuth => SentAs::Token,
         };
         let Verdict { class, provider_message, fix } =
             classify(endpoint.family, sent_as, Shape::of(secret.expose_secret()), status, &body);

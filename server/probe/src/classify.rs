@@ -156,6 +156,13 @@ pub fn classify(family: Family, sent_as: SentAs, shape: Shape, status: u16, body
             ),
             _ => common(status, &text, message.clone()),
         },
+        Family::OAuthUsage => match status {
+            401 | 403 => verdict(
+                ProbeClass::Expired,
+                "The login's access token is expired or revoked. OpenClaw renews it with the refresh token at its next use; if the gateway then still fails, log in again (`openclaw models auth login --provider …`).",
+            ),
+            _ => common(status, &text, message.clone()),
+        },
     }
 }
 

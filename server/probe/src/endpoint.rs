@@ -23,6 +23,8 @@ pub enum Family {
     OpenAiCompatible,
     OpenRouter,
     Gemini,
+    /// An OAuth login's usage or account endpoint (no tokens spent).
+    OAuthUsage,
 }
 
 /// The provider's default base URL and family, as OpenClaw knows them.
@@ -156,11 +158,103 @@ pub fn plan(endpoint: &Endpoint, credential: Credential, model: Option<&str>) ->
         (Family::Gemini, Credential::ApiKey) => {
             Ok(get(format!("{base}/models?pageSize=1"), ("x-goog-api-key", ""), Vec::new()))
         }
-        (_, Credential::OAuth) | (Family::Gemini, Credential::Token) => Err(NoCheck::Unsupported(
-            "An OAuth login's token is refreshed by OpenClaw itself; `openclaw models status --probe` checks it."
-                .to_owned(),
+        // OAuth logins are checked on their account endpoints ([`plan_oauth`]).
+        (_, Credential::OAuth) | (Family::OAuthUsage, _) => Err(NoCheck::Unsupported(
+            "An OAuth login is checked on its account endpoint, not on the model API.".to_owned(),
+        )),
+        (Family::Gemini, Credential::Token) => {
+            Err(NoCheck::Unsupported("Gemini takes API keys; a token stored for it has no check here.".to_owned()))
+        }
+    }
+}
+
+/// What an OAuth login's check needs besides its access token.
+#[derive(Debug, Clone, Default)]
+pub struct OAuthFacts {
+    /// ChatGPT's account id (`accountId`, else the access token's JWT claim).
+    pub account_id: Option<String>,
+    /// The provider's `models.providers.<id>.baseUrl` (MiniMax keeps its region there).
+    pub config_base_url: Option<String>,
+}
+
+/// The zero-token check of an OAuth login's access token, as OpenClaw's own usage readers call
+/// them (read in OpenClaw 2026.9.6's dist, `/work` research note): ChatGPT `GET
+/// /backend-api/wham/usage`, Anthropic `GET /api/oauth/usage`, GitHub Copilot `GET
+/// /copilot_internal/user`, MiniMax `GET /v1/token_plan/remains`, xAI `GET /v1/billing`.
+pub fn plan_oauth(provider: &str, facts: &OAuthFacts) -> Result<(Endpoint, PlannedRequest), NoCheck> {
+    let get = |base: &str, path: &str, header: (&'static str, &'static str), headers: Vec<(&'static str, String)>| {
+        let endpoint = Endpoint {
+            family: Family::OAuthUsage,
+            base_url: base.to_owned(),
+            base_url_source: "the provider's account endpoint, as OpenClaw's usage reader calls it".to_owned(),
+        };
+        let request = PlannedRequest {
+            method: "GET",
+            url: format!("{base}{path}"),
+            secret_header: header,
+            headers,
+            body: None,
+            billed: false,
+        };
+        Ok((endpoint, request))
+    };
+    let json = ("accept", "application/json".to_owned());
+    match provider {
+        "openai" | "openai-codex" => {
+            let mut headers = vec![json, ("originator", "openclaw".to_owned())];
+            if let Some(id) = &facts.account_id {
+                headers.push(("chatgpt-account-id", id.clone()));
+            }
+            get("https://chatgpt.com", "/backend-api/wham/usage", ("authorization", "Bearer "), headers)
+        }
+        "anthropic" => get(
+            "https://api.anthropic.com",
+            "/api/oauth/usage",
+            ("authorization", "Bearer "),
+            vec![json, ("anthropic-version", "2023-06-01".to_owned()), ("anthropic-beta", "oauth-2025-04-20".to_owned())],
+        ),
+        "github-copilot" => get(
+            "https://api.github.com",
+            "/copilot_internal/user",
+            ("authorization", "token "),
+            vec![
+                json,
+                ("editor-version", "vscode/1.107.0".to_owned()),
+                ("editor-plugin-version", "copilot-chat/0.35.0".to_owned()),
+                ("x-github-api-version", "2025-04-01".to_owned()),
+            ],
+        ),
+        "minimax-portal" => {
+            let origin = facts
+                .config_base_url
+                .as_deref()
+                .and_then(|b| b.split_once("://").map(|(scheme, rest)| format!("{scheme}://{}", rest.split('/').next().unwrap_or(rest))))
+                .unwrap_or_else(|| "https://api.minimax.io".to_owned());
+            get(&origin, "/v1/token_plan/remains", ("authorization", "Bearer "), vec![json, ("mm-api-source", "OpenClaw".to_owned())])
+        }
+        "xai" => get(
+            "https://cli-chat-proxy.grok.com",
+            "/v1/billing?format=credits",
+            ("authorization", "Bearer "),
+            vec![json, ("x-grok-client-mode", "cli".to_owned()), ("x-grok-client-version", "1.0.4".to_owned())],
+        ),
+        "google-gemini-cli" => Err(NoCheck::Unsupported(
+            "OpenClaw hands this login to the `gemini` CLI and sends no request with it itself; the panel has no check for it.".to_owned(),
+        )),
+        _ => Err(NoCheck::Unsupported(
+            "An OAuth login's token of this provider has no documented check; OpenClaw refreshes it itself, and `openclaw models status --probe` checks it.".to_owned(),
         )),
     }
+}
+
+/// ChatGPT's account id from an access token (a JWT): its `https://api.openai.com/auth`
+/// claim's `chatgpt_account_id`.
+pub fn chatgpt_account_id(access_token: &str) -> Option<String> {
+    use base64::Engine;
+    let payload = access_token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    claims.pointer("/https:~1~1api.openai.com~1auth/chatgpt_account_id")?.as_str().map(str::to_owned)
 }
 
 #[cfg(test)]
@@ -196,5 +290,37 @@ mod tests {
         let router_as_openai = endpoint("openrouter", None, Some("openai-completions")).unwrap();
         assert_eq!(plan(&router_as_openai, Credential::ApiKey, None).unwrap().url, "https://openrouter.ai/api/v1/key");
         assert!(matches!(plan(&openai, Credential::OAuth, None), Err(NoCheck::Unsupported(_))));
+    }
+
+    #[test]
+    fn oauth_logins_are_checked_on_their_account_endpoints_for_free() {
+        use base64::Engine;
+        let claims = serde_json::json!({"https://api.openai.com/auth": {"chatgpt_account_id": "acc-123"}});
+        let jwt = format!(
+            "eyJhbGciOiJub25lIn0.{}.sig",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        assert_eq!(chatgpt_account_id(&jwt).as_deref(), Some("acc-123"));
+        assert_eq!(chatgpt_account_id("not-a-jwt"), None);
+        let facts = OAuthFacts { account_id: Some("acc-123".into()), config_base_url: None };
+        let (_, chatgpt) = plan_oauth("openai", &facts).unwrap();
+        assert_eq!(
+            (chatgpt.method, chatgpt.url.as_str(), chatgpt.billed),
+            ("GET", "https://chatgpt.com/backend-api/wham/usage", false)
+        );
+        assert!(chatgpt.headers.contains(&("chatgpt-account-id", "acc-123".to_owned())));
+        let (_, copilot) = plan_oauth("github-copilot", &OAuthFacts::default()).unwrap();
+        assert_eq!(copilot.secret_header, ("authorization", "token "));
+        let minimax =
+            OAuthFacts { account_id: None, config_base_url: Some("https://api.minimaxi.com/anthropic".into()) };
+        assert_eq!(
+            plan_oauth("minimax-portal", &minimax).unwrap().1.url,
+            "https://api.minimaxi.com/v1/token_plan/remains"
+        );
+        assert_eq!(
+            plan_oauth("xai", &OAuthFacts::default()).unwrap().1.url,
+            "https://cli-chat-proxy.grok.com/v1/billing?format=credits"
+        );
+        assert!(matches!(plan_oauth("google-gemini-cli", &OAuthFacts::default()), Err(NoCheck::Unsupported(_))));
     }
 }

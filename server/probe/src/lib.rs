@@ -13,5 +13,5 @@ pub mod classify;
 pub mod endpoint;
 
 pub use check::{CheckResult, Checker, Limits, display_url};
-pub use endpoint::{Credential, Endpoint, Family, endpoint};
+pub use endpoint::{Credential, Endpoint, Family, OAuthFacts, endpoint};
 pub use panel_common::ProbeClass;

@@ -89,6 +89,12 @@ impl PanelService {
         }
     }
 
+    /// With this checker for live checks (tests point providers' fixed hosts at a stand-in).
+    pub fn with_probe_checker(mut self, checker: panel_probe::Checker) -> Self {
+        self.checker = checker;
+        self
+    }
+
     /// With live checks of this concurrency and deadline (default: 4 at a time, 10 s each).
     pub fn with_probe_limits(mut self, limits: panel_probe::Limits) -> Self {
         self.checker = panel_probe::Checker::new(limits);

@@ -1,6 +1,6 @@
 //! Live checks from the application's side (issue 17): which credentials of the state a
-//! selection names (stored profiles, per agent; environment keys, once, as OpenClaw would use
-//! them), the base URL OpenClaw would send them to (`models.providers.<id>.baseUrl`), the check
+//! selection names (stored profiles and `models.json` keys, per agent; environment keys, once, as
+//! OpenClaw would use them), the base URL OpenClaw would send them to (`models.providers.<id>.baseUrl`), the check
 //! itself ([`panel_probe`]), and what the panel remembers: the last result of each credential
 //! (the page, `/metrics` and the Doctor read the same values) and a History line per check.
 //!
@@ -86,6 +86,8 @@ struct Target {
     model: Option<String>,
     /// Why it cannot be checked, when known before sending.
     skip: Option<String>,
+    /// For an OAuth login: what its account endpoint needs.
+    oauth: Option<panel_probe::OAuthFacts>,
 }
 
 impl Target {
@@ -101,6 +103,7 @@ impl Target {
             endpoint: self.endpoint.clone(),
             model: None,
             skip: None,
+            oauth: None,
         }
     }
 }
@@ -114,6 +117,16 @@ fn endpoint_of(snapshot: &StateSnapshot, provider: &str) -> Option<Endpoint> {
     let raw = snapshot.config.as_ref().and_then(|c| c.raw.pointer(&format!("/models/providers/{provider}")));
     let text = |k: &str| raw.and_then(|r| r.get(k)).and_then(serde_json::Value::as_str);
     panel_probe::endpoint(provider, text("baseUrl"), text("api"))
+}
+
+/// `models.providers.<id>.baseUrl` of the config, when set.
+fn config_base_url(snapshot: &StateSnapshot, provider: &str) -> Option<String> {
+    snapshot
+        .config
+        .as_ref()
+        .and_then(|c| c.raw.pointer(&format!("/models/providers/{provider}/baseUrl")))
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned)
 }
 
 /// The model a billed check asks for: the agent's default when it is this provider's.
@@ -158,6 +171,34 @@ fn targets(snapshot: &StateSnapshot, selection: &ProbeSelection) -> Vec<Target> 
                 endpoint: endpoint_of(snapshot, &p.provider),
                 model: model_of(&analysis.default_model, &p.provider),
                 skip,
+                oauth: (p.kind == CredentialKind::OAuth).then(|| panel_probe::OAuthFacts {
+                    account_id: stored.and_then(|c| c.account_id.clone()),
+                    config_base_url: config_base_url(snapshot, &p.provider),
+                }),
+            });
+        }
+        // A provider key in the agent's `models.json` (`providers.<id>.apiKey`), as OpenClaw reads it.
+        for (provider, _) in analysis.providers.iter().filter(|(p, a)| wanted(p) && a.models_json.is_some()) {
+            let label = format!("models.json: {provider}");
+            if selection.profile.as_deref().is_some_and(|id| id != label) {
+                continue;
+            }
+            let secret = agent
+                .models_json
+                .as_ref()
+                .and_then(|m| m.api_keys.iter().find(|(p, _)| p == provider))
+                .map(|(_, k)| k.clone());
+            out.push(Target {
+                key: format!("{}\u{1f}{label}", agent.id),
+                agent: Some(agent.id.clone()),
+                provider: provider.clone(),
+                credential: label,
+                kind: CredentialKind::ApiKey,
+                skip: secret.is_none().then(|| "the key in models.json is empty".to_owned()),
+                secret,
+                endpoint: endpoint_of(snapshot, provider),
+                model: model_of(&analysis.default_model, provider),
+                oauth: None,
             });
         }
         for (provider, a) in analysis.providers.iter().filter(|(p, _)| wanted(p)) {
@@ -179,6 +220,7 @@ fn targets(snapshot: &StateSnapshot, selection: &ProbeSelection) -> Vec<Target> 
                 secret,
                 endpoint: endpoint_of(snapshot, provider),
                 model: model_of(&analysis.default_model, provider),
+                oauth: None,
             });
         }
     }
@@ -286,16 +328,11 @@ impl PanelService {
         }
         let view = match (&target.skip, &target.secret, &target.endpoint) {
             (Some(why), _, _) => not_checked(&target, format!("{}{}.", why[..1].to_uppercase(), &why[1..]), now),
-            // Anthropic's OAuth access token is checked like a setup token (billed, when allowed).
-            _ if target.kind == CredentialKind::OAuth
-                && target.endpoint.as_ref().is_none_or(|e| e.family != panel_probe::Family::Anthropic) =>
-            {
-                not_checked(
-                    &target,
-                    "An OAuth login's token of this provider has no documented check; OpenClaw refreshes it itself, and `openclaw models status --probe` checks it."
-                        .to_owned(),
-                    now,
-                )
+            // An OAuth login: its account endpoint, as OpenClaw's usage reader calls it (free).
+            (None, Some(secret), _) if target.kind == CredentialKind::OAuth => {
+                let facts = target.oauth.clone().unwrap_or_default();
+                let result = self.checker.check_oauth(&target.provider, secret, &facts).await;
+                view_of(&target, result, crate::now_ms())
             }
             (None, Some(secret), Some(endpoint)) => {
                 let result = self
@@ -365,6 +402,7 @@ impl PanelService {
             endpoint: endpoint_of(&snapshot, &provider),
             model: model_of(&default_model, &provider),
             skip: None,
+            oauth: None,
         };
         let now = crate::now_ms();
         let view = match &target.endpoint {

@@ -170,6 +170,23 @@ fn answer(method: &str, path: &str, credential: &str, model: &str, stream: bool)
         }
         (status, json, serde_json::json!({"error": error}).to_string())
     };
+    // OAuth logins' account endpoints (ChatGPT, Anthropic, Copilot, MiniMax, xAI): 401 when the
+    // access token ends in -EXPIRED.
+    let oauth = [
+        "/backend-api/wham/usage",
+        "/api/oauth/usage",
+        "/copilot_internal/user",
+        "/v1/token_plan/remains",
+        "/v1/billing",
+    ];
+    if oauth.iter().any(|p| path.starts_with(p)) {
+        return match outcome {
+            Some("EXPIRED" | "INVALID") => {
+                (401, json, r#"{"error":{"message":"Provided authentication token is expired."}}"#.to_owned())
+            }
+            _ => (200, json, r#"{"plan_type":"plus","rate_limit":{"primary_window":{"used_percent":12}}}"#.to_owned()),
+        };
+    }
     match (fam, outcome) {
         (_, Some("ERROR500")) => (500, "text/plain", "upstream connect error".to_owned()),
         ("anthropic", Some("INVALID")) if credential.starts_with("bearer ") => {
