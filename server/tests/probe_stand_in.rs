@@ -474,11 +474,16 @@ fn the_base_url_of_a_config_written_by_openclaw_2026_9_6_is_honoured() {
         &s,
         panel_service::probes::ProbeSelection { provider: Some("openai".into()), force: true, ..Default::default() },
     );
+    // OpenClaw 2026.9.6 names the profile in the agent's models.json (`apiKey: "openai:manual"`):
+    // a reference, not a second key.
+    let stored = views.iter().find(|v| v.credential == "openai:manual").unwrap_or_else(|| panic!("{views:?}"));
+    assert_eq!(stored.class, ProbeClass::Ok, "{stored:?}");
+    assert!(stored.base_url.as_deref().unwrap().contains("models.providers.openai.baseUrl"), "{stored:?}");
     assert_eq!(views.len(), 1, "{views:?}");
-    assert_eq!(views[0].class, ProbeClass::Ok, "{:?}", views[0]);
-    assert!(views[0].base_url.as_deref().unwrap().contains("models.providers.openai.baseUrl"), "{:?}", views[0]);
     let seen = provider.seen();
-    assert_eq!(seen.len(), 1, "{seen:?}");
-    assert_eq!((seen[0].method.as_str(), seen[0].path.as_str()), ("GET", "/openai/v1/models"));
-    assert_eq!(seen[0].credential, format!("bearer {}", key("openai", "OK")));
+    assert_eq!(seen.len(), views.len(), "one request per credential: {seen:?}");
+    for r in &seen {
+        assert_eq!((r.method.as_str(), r.path.as_str()), ("GET", "/openai/v1/models"));
+        assert_eq!(r.credential, format!("bearer {}", key("openai", "OK")));
+    }
 }

@@ -177,24 +177,27 @@ fn targets(snapshot: &StateSnapshot, selection: &ProbeSelection) -> Vec<Target> 
                 }),
             });
         }
-        // A provider key in the agent's `models.json` (`providers.<id>.apiKey`), as OpenClaw reads it.
+        // A provider key of config `models.providers.<id>.apiKey` or the agent's `models.json`, as
+        // OpenClaw reads it.
+        let provider_keys = openclaw_state::analysis::provider_keys(snapshot, agent);
         for (provider, _) in analysis.providers.iter().filter(|(p, a)| wanted(p) && a.models_json.is_some()) {
             let label = format!("models.json: {provider}");
             if selection.profile.as_deref().is_some_and(|id| id != label) {
                 continue;
             }
-            let secret = agent
-                .models_json
-                .as_ref()
-                .and_then(|m| m.api_keys.iter().find(|(p, _)| p == provider))
-                .map(|(_, k)| k.clone());
+            // The same key the analysis counts: config first, then models.json, markers resolved.
+            let secret = provider_keys.get(provider).cloned();
+            // OpenClaw 2026.9 writes a profile's id there as a reference: that profile is checked.
+            if secret.as_ref().is_some_and(|k| agent.profile(k.expose_secret()).is_some()) {
+                continue;
+            }
             out.push(Target {
                 key: format!("{}\u{1f}{label}", agent.id),
                 agent: Some(agent.id.clone()),
                 provider: provider.clone(),
                 credential: label,
                 kind: CredentialKind::ApiKey,
-                skip: secret.is_none().then(|| "the key in models.json is empty".to_owned()),
+                skip: secret.is_none().then(|| "the key in config or models.json is empty".to_owned()),
                 secret,
                 endpoint: endpoint_of(snapshot, provider),
                 model: model_of(&analysis.default_model, provider),

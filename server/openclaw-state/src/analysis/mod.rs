@@ -27,7 +27,7 @@ use crate::snapshot::{AgentState, StateSnapshot};
 pub use check::{CheckOutcome, EXIT_EXPIRED_OR_MISSING, EXIT_EXPIRING, EXIT_OK};
 pub use models::{ModelRole, ModelUse};
 pub use profiles::{ProfileAnalysis, secret_mask};
-pub use providers::{EffectiveSource, EnvHit, KeyHit, NextCredential, ProviderAnalysis, env_providers};
+pub use providers::{EffectiveSource, EnvHit, KeyHit, NextCredential, ProviderAnalysis, env_providers, provider_keys};
 
 /// The analysis of every agent of one snapshot.
 #[derive(Debug, Clone)]

@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 
 use super::profiles::ProfileAnalysis;
 use crate::credential::CredentialKind;
@@ -143,9 +143,18 @@ pub fn env_providers(rules: &RuleSet, mirrors: bool) -> Vec<(&'static str, &'sta
 /// Keys from `models.providers.<id>.apiKey` (config) and the agent's `models.json`, config first;
 /// an env-var name marker is resolved from the environment (and skipped when unset).
 fn models_json_keys(snapshot: &StateSnapshot, agent: &AgentState) -> BTreeMap<String, KeyHit> {
-    let mut out = BTreeMap::new();
     let path = agent.dir.join(crate::models_json::MODELS_JSON);
     let source = format!("models.json: {}", snapshot.location.display(&path));
+    provider_keys(snapshot, agent)
+        .into_iter()
+        .map(|(provider, key)| (provider, KeyHit { mask: mask_secret(key.expose_secret()), source: source.clone() }))
+        .collect()
+}
+
+/// The provider keys of config and `models.json` that OpenClaw would use for `agent`, each with
+/// its value (a marker already resolved from the environment): the first per provider wins.
+pub fn provider_keys(snapshot: &StateSnapshot, agent: &AgentState) -> BTreeMap<String, SecretString> {
+    let mut out = BTreeMap::new();
     let from_config = snapshot.config.as_ref().map(|c| {
         c.provider_api_keys().into_iter().filter_map(|(p, v)| Some((p, v.as_str()?.to_owned()))).collect::<Vec<_>>()
     });
@@ -160,15 +169,15 @@ fn models_json_keys(snapshot: &StateSnapshot, agent: &AgentState) -> BTreeMap<St
         }
         // An env-var name is a marker, resolved from the environment.
         let is_marker = key.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-        let mask = if is_marker {
+        let value = if is_marker {
             match snapshot.env.values.get(key) {
-                Some(v) if !v.value.expose_secret().trim().is_empty() => mask_secret(v.value.expose_secret()),
+                Some(v) if !v.value.expose_secret().trim().is_empty() => v.value.clone(),
                 _ => continue,
             }
         } else {
-            mask_secret(key)
+            SecretString::from(key.to_owned())
         };
-        out.entry(provider).or_insert_with(|| KeyHit { mask, source: source.clone() });
+        out.entry(provider).or_insert(value);
     }
     out
 }
