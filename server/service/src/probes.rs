@@ -543,32 +543,39 @@ impl PanelService {
         });
         match tokio::time::timeout(RUN_BUDGET, done_rx).await {
             Ok(Ok(view)) => Ok(view),
-            _ => {
-                let now = crate::now_ms();
-                Ok(ProbeView {
-                    agent: Some(agent),
-                    provider,
-                    credential: format!("{profile_id} (OpenClaw's probe)"),
-                    kind,
-                    class: ProbeClass::NotChecked,
-                    latency_ms: None,
-                    cost: "billed".to_owned(),
-                    http_status: None,
-                    provider_message: None,
-                    fix: format!(
-                        "OpenClaw's probe is still running after {} s (it retries a rate-limited provider for minutes); its result will be in this list and in History when it ends.",
-                        RUN_BUDGET.as_secs()
-                    ),
-                    details: Vec::new(),
-                    request: Some("models.probe (gateway RPC)".to_owned()),
-                    needs_billed: false,
-                    base_url: None,
-                    checked_at: crate::format_utc(now),
-                    checked_at_ms: now,
-                    cached: false,
-                })
-            }
+            _ => Ok(ProbeView {
+                class: ProbeClass::NotChecked,
+                fix: format!(
+                    "OpenClaw's probe is still running after {} s (it retries a rate-limited provider for minutes); its result will be in this list and in History when it ends.",
+                    RUN_BUDGET.as_secs()
+                ),
+                ..openclaw_base(&agent, &provider, &profile_id, kind)
+            }),
         }
+    }
+}
+
+/// What every result of OpenClaw's probe of `profile_id` says, whatever it found.
+fn openclaw_base(agent: &str, provider: &str, profile_id: &str, kind: CredentialKind) -> ProbeView {
+    let now = crate::now_ms();
+    ProbeView {
+        agent: Some(agent.to_owned()),
+        provider: provider.to_owned(),
+        credential: format!("{profile_id} (OpenClaw's probe)"),
+        kind,
+        class: ProbeClass::Unknown,
+        latency_ms: None,
+        cost: "billed".to_owned(),
+        http_status: None,
+        provider_message: None,
+        fix: String::new(),
+        details: vec![("checked by".to_owned(), "OpenClaw's models.probe through the gateway".to_owned())],
+        request: Some("models.probe (gateway RPC)".to_owned()),
+        needs_billed: false,
+        base_url: None,
+        checked_at: crate::format_utc(now),
+        checked_at_ms: now,
+        cached: false,
     }
 }
 
@@ -597,16 +604,9 @@ fn openclaw_view(
         Err(e) => ("unknown".to_owned(), format!("the call failed: {e}")),
     };
     let class = if answer.is_err() { ProbeClass::Unknown } else { openclaw_class(&status, &error) };
-    let now = crate::now_ms();
     ProbeView {
-        agent: Some(agent.to_owned()),
-        provider: provider.to_owned(),
-        credential: format!("{profile_id} (OpenClaw's probe)"),
-        kind,
         class,
         latency_ms: Some(took.as_millis() as u64),
-        cost: "billed".to_owned(),
-        http_status: None,
         provider_message: (!error.is_empty()).then(|| panel_probe::classify::cut(&error)),
         fix: match class {
             ProbeClass::Ok => "Nothing to do.".to_owned(),
@@ -617,12 +617,6 @@ fn openclaw_view(
             }
             _ => format!("OpenClaw's probe says {status}; look at the gateway's log, or use the panel's Check."),
         },
-        details: vec![("checked by".to_owned(), "OpenClaw's models.probe through the gateway".to_owned())],
-        request: Some("models.probe (gateway RPC)".to_owned()),
-        needs_billed: false,
-        base_url: None,
-        checked_at: crate::format_utc(now),
-        checked_at_ms: now,
-        cached: false,
+        ..openclaw_base(agent, provider, profile_id, kind)
     }
 }
