@@ -12,7 +12,7 @@ use secrecy::SecretString;
 use crate::cli::{AuthCommand, EnvCommand, KeyDestination, OrderCommand, WriteArgs};
 use panel_service::audit::{AuditAction, AuditLog, AuditTarget, entry_for_write};
 
-fn read_secret(prompt: &str) -> Result<SecretString, String> {
+pub(crate) fn read_secret(prompt: &str) -> Result<SecretString, String> {
     if std::io::stdin().is_terminal() {
         rpassword::prompt_password(prompt).map(SecretString::from).map_err(|e| format!("cannot read the secret: {e}"))
     } else {

@@ -43,6 +43,11 @@ pub enum Command {
     /// The running OpenClaw gateway of this state dir (`gateway status`): where it listens,
     /// whether it answers, and whether the panel can log in to apply changes.
     Gateway(GatewayArgs),
+    /// Alerts pushed before a credential dies: channels (ntfy, a signed webhook, e-mail), what
+    /// holds now and what was delivered (`list`), a test message (`test`), and one evaluation for
+    /// cron (`check --once`, exit codes as `status --check`). `serve` evaluates by itself every
+    /// --alert-interval minutes and after every write.
+    Alerts(AlertsArgs),
     /// Write the demo state (sample profiles of every type, state and storage era) into a
     /// directory, for tests and screenshots. The secrets in it are fake.
     #[command(hide = true)]
@@ -129,6 +134,20 @@ pub struct ServeArgs {
     /// Seconds a live check of one credential may take (the page's *Check*; at most 25).
     #[arg(long, env = "OPENCLAW_PANEL_PROBE_TIMEOUT", default_value_t = 10, value_name = "SECONDS")]
     pub probe_timeout: u64,
+
+    /// Minutes between the alert monitor's evaluations (it also evaluates at start and right after
+    /// every write); 0 turns the monitor off.
+    #[arg(long, env = "OPENCLAW_PANEL_ALERT_INTERVAL", default_value_t = 10, value_name = "MINUTES")]
+    pub alert_interval: u64,
+
+    /// Minutes within which the same alert (condition and level) is sent once only.
+    #[arg(long, env = "OPENCLAW_PANEL_ALERT_WINDOW", default_value_t = 60, value_name = "MINUTES")]
+    pub alert_window: u64,
+
+    /// The panel's address as admins open it (`https://gw.lan:18785`), for the links in alerts.
+    /// Default: the address it listens on.
+    #[arg(long, env = "OPENCLAW_PANEL_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
 
     /// The built site (wasm, JS, CSS). Default: beside the binary (site/ next to it, else ../site,
     /// where scripts/build.sh puts it); never the current directory.
@@ -470,4 +489,122 @@ pub enum EnvCommand {
         #[command(flatten)]
         write: WriteArgs,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct AlertsArgs {
+    #[command(subcommand)]
+    pub command: AlertsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AlertsCommand {
+    /// The channels (secrets masked) with their health, what holds now, and the last deliveries.
+    List(AlertsListArgs),
+    /// Add a channel. The secret (ntfy access token, webhook signing secret, SMTP password) is
+    /// read from stdin with --secret-stdin, never from argv.
+    Add(AlertsAddArgs),
+    /// Remove a channel (by id or name).
+    Remove(AlertsRemoveArgs),
+    /// Send a test message to one channel (by id or name), or to every channel with --all.
+    /// Exit 0 when every test was delivered, 1 otherwise.
+    Test(AlertsTestArgs),
+    /// Evaluate once (for cron): send what changed since the last evaluation, retry what failed,
+    /// print what holds. Exit as `status --check`: 0 nothing, 1 an error-level alert holds
+    /// (expired, missing, disabled, …), 2 only warnings (expiring, cooldown, …).
+    Check(AlertsCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AlertsListArgs {
+    #[command(flatten)]
+    pub data: DataDirArgs,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AlertsAddArgs {
+    #[command(flatten)]
+    pub data: DataDirArgs,
+    /// ntfy, webhook or email.
+    #[arg(value_name = "KIND")]
+    pub kind: String,
+    /// A name for the channel (shown in lists and History).
+    #[arg(long)]
+    pub name: String,
+    /// The least severe alert it takes: info (recoveries too), warning, error.
+    #[arg(long, default_value = "warning", value_name = "SEVERITY")]
+    pub min_severity: String,
+    /// ntfy: the topic URL (`https://ntfy.sh/<topic>`); webhook: the URL to POST to.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Read the secret (ntfy token, webhook signing secret, SMTP password) as one line from stdin.
+    #[arg(long)]
+    pub secret_stdin: bool,
+    /// E-mail: the SMTP server.
+    #[arg(long, value_name = "HOST")]
+    pub smtp_host: Option<String>,
+    /// E-mail: its port (default 587 for starttls, 465 for tls).
+    #[arg(long, value_name = "PORT")]
+    pub smtp_port: Option<u16>,
+    /// E-mail: starttls (default), tls, or none (only to a relay on this host).
+    #[arg(long, value_name = "MODE")]
+    pub smtp_security: Option<String>,
+    /// E-mail: the login (with --secret-stdin for its password).
+    #[arg(long, value_name = "USER")]
+    pub smtp_user: Option<String>,
+    /// E-mail: the sender address.
+    #[arg(long, value_name = "ADDRESS")]
+    pub from: Option<String>,
+    /// E-mail: recipients, separated by commas.
+    #[arg(long, value_name = "ADDRESSES")]
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AlertsRemoveArgs {
+    #[command(flatten)]
+    pub data: DataDirArgs,
+    /// The channel's id or name.
+    pub channel: String,
+}
+
+#[derive(Debug, Args)]
+pub struct AlertsTestArgs {
+    #[command(flatten)]
+    pub data: DataDirArgs,
+    /// The channel's id or name.
+    #[arg(required_unless_present = "all")]
+    pub channel: Option<String>,
+    /// Test every channel.
+    #[arg(long, conflicts_with = "channel")]
+    pub all: bool,
+    /// The panel's address for the message's link.
+    #[arg(long, env = "OPENCLAW_PANEL_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AlertsCheckArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+    #[command(flatten)]
+    pub data: DataDirArgs,
+    /// Evaluate once and exit (required: the monitor that keeps running is `serve`'s).
+    #[arg(long, required = true)]
+    pub once: bool,
+    /// One message per condition and level per this many minutes.
+    #[arg(long, default_value_t = 60, value_name = "MINUTES")]
+    pub window: u64,
+    /// The panel's address for the links in alerts.
+    #[arg(long, env = "OPENCLAW_PANEL_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Do not ask the running gateway (no "differs from disk" or "stopped" alerts).
+    #[arg(long)]
+    pub no_gateway: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }

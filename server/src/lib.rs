@@ -4,6 +4,7 @@
 // Leptos views are deeply nested types; the paste form and the profiles table exceed the default.
 #![recursion_limit = "512"]
 
+pub mod alerts_cmd;
 pub mod auth;
 pub mod auth_cmd;
 pub mod cli;

@@ -1,6 +1,8 @@
 //! `openclaw-auth-panel`: the web panel and its command line.
 
-use panel_server::{auth_cmd, cli, demo, doctor_cmd, gateway_cmd, password_cmd, probe_cmd, serve, status_cmd};
+use panel_server::{
+    alerts_cmd, auth_cmd, cli, demo, doctor_cmd, gateway_cmd, password_cmd, probe_cmd, serve, status_cmd,
+};
 
 use std::process::ExitCode;
 
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
             cli::GatewayCommand::Restart(args) => gateway_cmd::restart(args),
         },
         cli::Command::Probe(args) => probe_cmd::run(args),
+        cli::Command::Alerts(args) => alerts_cmd::run(args.command),
         cli::Command::Auth(args) => auth_cmd::run_auth(args.command),
         cli::Command::Env(args) => auth_cmd::run_env(args.command),
         cli::Command::ResetPassword(args) => password_cmd::run(&args.data.resolve()),

@@ -161,7 +161,10 @@ async fn metrics(State(state): State<MonitoringState>) -> Response {
         Ok(s) => s,
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
     };
-    match render_metrics(&snapshot, &analyze(&snapshot), &state.service.probe_results()) {
+    let alerts = state.service.alert_metrics().await;
+    match render_metrics(&snapshot, &analyze(&snapshot), &state.service.probe_results())
+        .and_then(|body| render_alert_metrics(body, &alerts))
+    {
         Ok(body) => ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], body)
             .into_response(),
         Err(e) => {
@@ -169,6 +172,49 @@ async fn metrics(State(state): State<MonitoringState>) -> Response {
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ChannelLabels {
+    channel: String,
+    kind: String,
+}
+
+/// Alert channels' health (issue 18), appended to `body` (OpenMetrics text from
+/// [`render_metrics`]): `openclaw_auth_alert_channel_up`, `…_last_success_timestamp_seconds`,
+/// `openclaw_auth_alert_outbox_messages`.
+pub fn render_alert_metrics(
+    body: String,
+    alerts: &panel_service::alerts::AlertMetrics,
+) -> Result<String, std::fmt::Error> {
+    let up = Family::<ChannelLabels, Gauge>::default();
+    let last = Family::<ChannelLabels, FloatGauge>::default();
+    for c in &alerts.channels {
+        let labels = ChannelLabels { channel: c.name.clone(), kind: c.kind.clone() };
+        up.get_or_create(&labels).set(i64::from(c.up));
+        if let Some(ms) = c.last_ok_ms {
+            last.get_or_create(&labels).set(ms as f64 / 1000.0);
+        }
+    }
+    let outbox = Gauge::<i64>::default();
+    outbox.set(alerts.outbox as i64);
+    let mut registry = Registry::with_prefix("openclaw_auth_alert");
+    registry.register(
+        "channel_up",
+        "1 when the alert channel's latest delivery worked (or none was tried), 0 when it failed",
+        up,
+    );
+    registry.register(
+        "channel_last_success_timestamp_seconds",
+        "When the alert channel last delivered a message (Unix time)",
+        last,
+    );
+    registry.register("outbox_messages", "Alert messages waiting for a retry", outbox);
+    let mut extra = String::new();
+    prometheus_client::encoding::text::encode(&mut extra, &registry)?;
+    // One exposition: the first body's `# EOF` goes, the second's stays.
+    let head = body.strip_suffix("# EOF\n").unwrap_or(&body);
+    Ok(format!("{head}{extra}"))
 }
 
 /// The `/metrics` body (OpenMetrics text): a renderer of the analysis, so every value is the one

@@ -169,11 +169,20 @@ fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
         // A page's run of checks has 25 s in all (under the 30 s request limit).
         deadline: std::time::Duration::from_secs(args.probe_timeout.clamp(1, 25)),
         ..Default::default()
+    })
+    .with_alerts(panel_service::alerts::AlertSettings {
+        interval: std::time::Duration::from_secs(args.alert_interval.max(1) * 60),
+        window_ms: i64::try_from(args.alert_window.max(1)).unwrap_or(60).saturating_mul(60_000),
+        links: panel_alerts::Links::new(args.public_url.clone().unwrap_or_else(|| base.clone())),
+        ..Default::default()
     });
     let guard = crate::guard::GuardPolicy::for_bind(local, tls.is_some(), &args.allowed_hosts);
     // The runtime first: the router's session store starts its pruning task on it.
     let runtime = tokio::runtime::Runtime::new().map_err(ServeError::Server)?;
     let _entered = runtime.enter();
+    if args.alert_interval > 0 {
+        runtime.spawn(service.clone().run_alert_monitor());
+    }
     let router = crate::http::router(crate::http::PanelApp {
         service,
         options: crate::http::site_options(site_root, local),

@@ -207,6 +207,10 @@ pub enum AuditAction {
     PastePreview,
     /// A live check of a credential against its provider (nothing changed).
     Probe,
+    /// An alert channel added, removed or sent a test (issue 18).
+    AlertChannelAdd,
+    AlertChannelRemove,
+    AlertTest,
 }
 
 impl AuditAction {
@@ -223,6 +227,9 @@ impl AuditAction {
             Self::DoctorFix => "doctor-fix",
             Self::PastePreview => "paste-preview",
             Self::Probe => "probe",
+            Self::AlertChannelAdd => "alert-channel-add",
+            Self::AlertChannelRemove => "alert-channel-remove",
+            Self::AlertTest => "alert-test",
         }
     }
 }
@@ -390,6 +397,9 @@ mod tests {
             AuditAction::DoctorFix,
             AuditAction::PastePreview,
             AuditAction::Probe,
+            AuditAction::AlertChannelAdd,
+            AuditAction::AlertChannelRemove,
+            AuditAction::AlertTest,
         ] {
             assert_eq!(word(a), a.as_str());
         }

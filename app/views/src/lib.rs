@@ -569,3 +569,110 @@ impl std::fmt::Debug for ProbePasteRequest {
             .finish()
     }
 }
+
+/// The Alerts page: the channels (secrets masked), what holds now, the last deliveries.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertsView {
+    pub channels: Vec<AlertChannelView>,
+    /// What holds now, worst first.
+    pub active: Vec<ActiveAlertView>,
+    /// Newest first.
+    pub deliveries: Vec<AlertDeliveryView>,
+    /// Messages waiting for a retry.
+    pub outbox: usize,
+    /// How often the monitor evaluates (minutes; 0: not running in this process).
+    pub interval_minutes: u64,
+    /// One message per condition and level per this many minutes.
+    pub window_minutes: u64,
+    /// When the state was last evaluated (`2026-12-01 10:00 UTC`).
+    pub evaluated_at: Option<String>,
+}
+
+/// One channel, as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertChannelView {
+    pub id: String,
+    pub name: String,
+    /// `ntfy`, `webhook`, `email`.
+    pub kind: String,
+    /// Where it sends, masked (`https://ntfy.sh/al…(12)`).
+    pub target: String,
+    /// Secret settings, masked, by name.
+    pub settings: Vec<(String, String)>,
+    pub min_severity: Severity,
+    pub created_at: String,
+    /// The latest delivery worked (or none was tried yet).
+    pub up: bool,
+    pub failures: u32,
+    pub last_ok_at: Option<String>,
+    pub last_error: Option<String>,
+}
+
+/// A condition that holds now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActiveAlertView {
+    pub title: String,
+    pub level: String,
+    pub severity: Severity,
+    pub since: String,
+    pub link: String,
+    /// Told to the channels (false: waiting for its window).
+    pub notified: bool,
+}
+
+/// One message handed to one channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertDeliveryView {
+    pub at: String,
+    pub channel: String,
+    pub channel_kind: String,
+    /// `fired`, `recovered`, `digest`, `test`.
+    pub kind: String,
+    pub severity: Severity,
+    pub title: String,
+    pub ok: bool,
+    pub attempts: u32,
+    pub answer: Option<String>,
+    pub error: Option<String>,
+    pub will_retry: bool,
+}
+
+/// A channel to add, from the page's form: carries secrets towards the server only.
+#[derive(Clone, Default, Serialize, Deserialize)]
+pub struct AlertChannelRequest {
+    pub name: String,
+    /// `ntfy`, `webhook`, `email`.
+    pub kind: String,
+    pub min_severity: Option<Severity>,
+    /// ntfy topic URL or webhook URL.
+    pub url: String,
+    /// ntfy access token (optional).
+    pub token: String,
+    /// Webhook signing secret.
+    pub secret: String,
+    pub smtp_host: String,
+    pub smtp_port: Option<u16>,
+    /// `starttls`, `tls`, `none`.
+    pub smtp_security: String,
+    pub smtp_user: String,
+    pub smtp_password: String,
+    pub from: String,
+    /// Recipients, separated by commas.
+    pub to: String,
+}
+
+impl std::fmt::Debug for AlertChannelRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AlertChannelRequest")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("min_severity", &self.min_severity)
+            .field("url", &"[REDACTED]")
+            .field("token", &"[REDACTED]")
+            .field("secret", &"[REDACTED]")
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("smtp_password", &"[REDACTED]")
+            .finish_non_exhaustive()
+    }
+}

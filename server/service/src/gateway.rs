@@ -24,7 +24,7 @@ use crate::error::ServiceError;
 use crate::{PanelConfig, PanelService};
 
 /// The page waits at most this long for the gateway (a write is already done by then).
-const PAGE_TIMEOUTS: Timeouts =
+pub(crate) const PAGE_TIMEOUTS: Timeouts =
     Timeouts { open: Duration::from_secs(1), challenge: Duration::from_secs(3), call: Duration::from_secs(5) };
 
 /// The gateway of the state `config` names, as `gateway status` finds it, with the panel's
@@ -306,23 +306,36 @@ impl PanelService {
 
     /// What the gateway lists for each agent it reports on (every agent on 2026.9, the default
     /// agent on 2026.5) against the analysis of the disk: the agents compared, and the differences.
-    async fn compare_with_disk(&self, mut client: GatewayClient) -> (Vec<String>, Vec<String>) {
-        let (mut compared, mut differences) = (Vec::new(), Vec::new());
-        if let Ok(snapshot) = self.snapshot().await {
-            let per_agent = client.has_method(panel_gateway::apply::AUTH_REFRESH);
-            let agents: Vec<String> =
-                snapshot.agents.iter().filter(|a| per_agent || a.is_default).map(|a| a.id.clone()).collect();
-            for agent in agents {
-                let Ok(Some(listed)) = panel_gateway::apply::listed(&mut client, &agent).await else { continue };
-                let Some(analysis) = openclaw_state::analysis::analyze_agent(&snapshot, Some(&agent)) else {
-                    continue;
-                };
-                differences.extend(panel_gateway::compare::differences(&analysis, &listed));
-                compared.push(agent);
-            }
+    async fn compare_with_disk(&self, client: GatewayClient) -> (Vec<String>, Vec<String>) {
+        let Ok(snapshot) = self.snapshot().await else {
+            client.close().await;
+            return (Vec::new(), Vec::new());
+        };
+        let per_agent = self.compare_per_agent(client, &snapshot).await;
+        let compared = per_agent.iter().map(|(agent, _)| agent.clone()).collect();
+        (compared, per_agent.into_iter().flat_map(|(_, d)| d).collect())
+    }
+
+    /// Each agent the gateway reports on, with its differences from `snapshot` (the Gateway card
+    /// and the alert monitor read the same comparison). Closes the connection.
+    pub(crate) async fn compare_per_agent(
+        &self,
+        mut client: GatewayClient,
+        snapshot: &openclaw_state::StateSnapshot,
+    ) -> Vec<(String, Vec<String>)> {
+        let mut out = Vec::new();
+        let per_agent = client.has_method(panel_gateway::apply::AUTH_REFRESH);
+        let agents: Vec<String> =
+            snapshot.agents.iter().filter(|a| per_agent || a.is_default).map(|a| a.id.clone()).collect();
+        for agent in agents {
+            let Ok(Some(listed)) = panel_gateway::apply::listed(&mut client, &agent).await else { continue };
+            let Some(analysis) = openclaw_state::analysis::analyze_agent(snapshot, Some(&agent)) else {
+                continue;
+            };
+            out.push((agent, panel_gateway::compare::differences(&analysis, &listed)));
         }
         client.close().await;
-        (compared, differences)
+        out
     }
 
     /// *Apply to the gateway*: every agent's credentials re-read by the running gateway; one

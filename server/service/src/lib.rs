@@ -8,6 +8,7 @@
 //! ([`error::blocking`]); what leaves this crate towards the browser is a `panel-views` type, so
 //! it cannot hold a secret.
 
+pub mod alerts;
 pub mod audit;
 pub mod clock;
 mod doctor;
@@ -57,6 +58,8 @@ pub struct PanelService {
     probes: Arc<probes::ProbeMemory>,
     /// Sends live checks (bounded, with a deadline).
     checker: panel_probe::Checker,
+    /// The alert monitor: its settings, channels and memory of what was told.
+    alerts: Arc<alerts::AlertMonitor>,
 }
 
 /// How long OpenClaw's doctor may take by default (50 agents take 11–14 s here).
@@ -86,6 +89,7 @@ impl PanelService {
             gateway: Arc::default(),
             probes: Arc::default(),
             checker: panel_probe::Checker::new(panel_probe::Limits::default()),
+            alerts: Arc::default(),
         }
     }
 
@@ -101,15 +105,26 @@ impl PanelService {
         self
     }
 
+    /// With these alert settings (interval, window, the panel's address for links, retries).
+    pub fn with_alerts(mut self, settings: alerts::AlertSettings) -> Self {
+        self.alerts = Arc::new(alerts::AlertMonitor::new(settings));
+        self
+    }
+
     pub fn config(&self) -> &PanelConfig {
         &self.config
     }
 
     /// Reads the whole state now (blocking file and database reads).
     pub fn snapshot_blocking(&self) -> StateSnapshot {
+        self.snapshot_at_blocking(now_ms())
+    }
+
+    /// Reads the whole state as of `now` (the alert monitor's clock; tests move it).
+    pub fn snapshot_at_blocking(&self, now: i64) -> StateSnapshot {
         let options = ReadOptions {
             process_env: self.config.process_env.clone(),
-            now_ms: now_ms(),
+            now_ms: now,
             openclaw_version: self.config.openclaw_version.clone(),
         };
         read_state(&self.config.location, &options)

@@ -134,6 +134,9 @@ impl PanelService {
         result: Result<WriteReport, WriteError>,
     ) -> Result<WriteOutcome, ServiceError> {
         self.audit(actor, action, agent, provider.as_deref(), &result);
+        if result.is_ok() {
+            self.alerts_wake();
+        }
         let mut done = outcome(result.map_err(|e| ServiceError::from_write(&e))?, provider);
         self.describe_after(&mut done);
         Ok(done)
