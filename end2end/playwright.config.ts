@@ -34,6 +34,8 @@ export default defineConfig({
     { name: 'gateway', testMatch: /gateway\.spec\.ts/ },
     // Live checks against a provider stand-in on loopback, with a panel of its own.
     { name: 'probe', testMatch: /probe\.spec\.ts/ },
+    // The Alerts page with an ntfy stand-in on loopback, with a panel of its own.
+    { name: 'alerts', testMatch: /alerts\.spec\.ts/ },
   ],
   webServer: [
     {

@@ -235,3 +235,33 @@ pub async fn openclaw_probe(
     let (service, actor) = service_and_actor()?;
     Ok(service.openclaw_probe(&actor, &agent, &profile_id, confirmed).await?)
 }
+
+/// The Alerts page: channels (secrets masked), what holds now, the last deliveries.
+#[server(prefix = "/api", endpoint = "alerts", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn get_alerts() -> Result<crate::views::AlertsView, AppError> {
+    let (service, _) = service_and_actor()?;
+    Ok(service.alerts_view().await?)
+}
+
+/// Adds an alert channel; its secrets go into the panel's data dir and come back masked.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = "alert-channel-add", kind = %request.kind)))]
+#[server(prefix = "/api", endpoint = "alert-channel-add", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn add_alert_channel(
+    request: crate::views::AlertChannelRequest,
+) -> Result<crate::views::AlertChannelView, AppError> {
+    let (service, actor) = service_and_actor()?;
+    Ok(service.alerts_add(&actor, &request).await?)
+}
+
+#[server(prefix = "/api", endpoint = "alert-channel-remove", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn remove_alert_channel(id: String) -> Result<(), AppError> {
+    let (service, actor) = service_and_actor()?;
+    Ok(service.alerts_remove(&actor, &id).await?)
+}
+
+/// *Send a test*: the answer says whether the channel took it.
+#[server(prefix = "/api", endpoint = "alert-test", client = crate::client::PanelClient, input = leptos::server_fn::codec::Json)]
+pub async fn test_alert_channel(id: String) -> Result<crate::views::AlertDeliveryView, AppError> {
+    let (service, actor) = service_and_actor()?;
+    Ok(service.alerts_test(&actor, &id).await?)
+}

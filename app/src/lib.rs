@@ -97,6 +97,7 @@ pub fn App() -> impl IntoView {
                         <a href="/">"Profiles"</a>
                         <a href="/env">".env keys"</a>
                         <a href="/doctor">"Doctor"</a>
+                        <a href="/alerts">"Alerts"</a>
                         <a href="/history">"History"</a>
                     </nav>
                     <form class="logout" method="post" action="/logout">
@@ -122,6 +123,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::ProfilesPage ssr=SsrMode::Async />
                     <Route path=path!("/env") view=pages::EnvKeysPage ssr=SsrMode::Async />
                     <Route path=path!("/doctor") view=pages::DoctorPage ssr=SsrMode::Async />
+                    <Route path=path!("/alerts") view=pages::AlertsPage ssr=SsrMode::Async />
                     <Route path=path!("/history") view=pages::HistoryPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=pages::LoginPage />
                     <Route path=path!("/setup") view=pages::SetupPage />

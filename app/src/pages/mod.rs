@@ -1,5 +1,6 @@
 //! One module per page.
 
+mod alerts;
 mod doctor;
 mod doctor_live;
 mod env_keys;
@@ -9,6 +10,7 @@ mod not_found;
 mod profiles;
 mod setup;
 
+pub use alerts::AlertsPage;
 pub use doctor::DoctorPage;
 pub use env_keys::EnvKeysPage;
 pub use history::HistoryPage;

@@ -595,7 +595,7 @@ pub struct AlertChannelView {
     pub name: String,
     /// `ntfy`, `webhook`, `email`.
     pub kind: String,
-    /// Where it sends, masked (`https://ntfy.sh/al…(12)`).
+    /// Where it sends, masked (`https://ntfy.sh/al...(12)`).
     pub target: String,
     /// Secret settings, masked, by name.
     pub settings: Vec<(String, String)>,

@@ -255,7 +255,7 @@ impl AlertBook {
         window_ms: i64,
         composer: &Composer<'_>,
     ) -> Result<Vec<Event>, AlertError> {
-        let events = self.state.ledger.evaluate(conditions, now_ms, window_ms);
+        let events = self.state.ledger.evaluate_for(conditions, now_ms, window_ms, !self.channels.is_empty());
         for channel in &self.channels {
             let taken: Vec<&Event> = events.iter().filter(|e| e.severity() >= channel.min_severity).collect();
             for message in composer.messages(&taken) {

@@ -92,6 +92,12 @@ impl Ledger {
     /// Compares what holds now with what was told; returns what to send, in key order, and updates
     /// the ledger as if it was sent.
     pub fn evaluate(&mut self, now: &[Condition], now_ms: i64, window_ms: i64) -> Vec<Event> {
+        self.evaluate_for(now, now_ms, window_ms, true)
+    }
+
+    /// As [`Ledger::evaluate`]; with `tell` false (no channel to tell) it only follows what holds,
+    /// so the first channel added later hears of it at the next evaluation.
+    pub fn evaluate_for(&mut self, now: &[Condition], now_ms: i64, window_ms: i64, tell: bool) -> Vec<Event> {
         let mut events = Vec::new();
         let holding: BTreeMap<&str, &Condition> = now.iter().map(|c| (c.key.as_str(), c)).collect();
         for (key, entry) in &mut self.entries {
@@ -113,7 +119,7 @@ impl Ledger {
             }
             entry.level = Some(condition.level.clone());
             entry.last = Some(condition.clone());
-            if entry.notified.as_deref() == Some(condition.level.as_str()) {
+            if !tell || entry.notified.as_deref() == Some(condition.level.as_str()) {
                 continue;
             }
             let recently = entry.sent.get(&condition.level).is_some_and(|at| now_ms - at < window_ms);
@@ -209,6 +215,14 @@ mod tests {
         assert!(l.evaluate(&[cond("k", "cooldown")], 2 * H / 3, H).is_empty());
         // Still holding once the hour has passed: told now (no silence).
         assert_eq!(kinds(&l.evaluate(&[cond("k", "cooldown")], H + 1, H)), ["fired cooldown"]);
+    }
+
+    #[test]
+    fn with_nobody_to_tell_nothing_is_consumed() {
+        let mut l = Ledger::default();
+        assert!(l.evaluate_for(&[cond("k", "expired")], 0, H, false).is_empty());
+        assert_eq!(l.active().len(), 1);
+        assert_eq!(kinds(&l.evaluate(&[cond("k", "expired")], 1, H)), ["fired expired"]);
     }
 
     #[test]

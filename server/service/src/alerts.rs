@@ -357,7 +357,7 @@ impl PanelService {
             deliveries: book
                 .deliveries()
                 .map(|d| AlertDeliveryView {
-                    at: d.at.clone(),
+                    at: iso_words(&d.at),
                     channel: d.channel_name.clone(),
                     channel_kind: d.channel_kind.clone(),
                     kind: d.kind.as_str().to_owned(),
@@ -410,6 +410,8 @@ impl PanelService {
             Err(e) => self.audit_alert(actor, AuditAction::AlertChannelAdd, Err(e.to_string())),
         }
         let channel = result?;
+        // What holds now goes to the new channel at the next evaluation: ask for it now.
+        self.alerts_wake();
         let view = self.alerts_view().await?;
         view.channels.into_iter().find(|c| c.id == channel.id).ok_or(ServiceError::Internal)
     }
@@ -466,7 +468,7 @@ impl PanelService {
         };
         self.audit_alert(actor, AuditAction::AlertTest, if delivery.ok { Ok(vec![line]) } else { Err(line) });
         Ok(AlertDeliveryView {
-            at: delivery.at,
+            at: iso_words(&delivery.at),
             channel: delivery.channel_name,
             channel_kind: delivery.channel_kind,
             kind: delivery.kind.as_str().to_owned(),
@@ -506,6 +508,14 @@ impl PanelService {
     /// Wakes the monitor after a write.
     pub(crate) fn alerts_wake(&self) {
         self.alerts.wake();
+    }
+}
+
+/// `2026-12-01 05:44:44 UTC` from an ISO time.
+fn iso_words(iso: &str) -> String {
+    match (iso.get(..10), iso.get(11..19)) {
+        (Some(day), Some(time)) => format!("{day} {time} UTC"),
+        _ => iso.to_owned(),
     }
 }
 

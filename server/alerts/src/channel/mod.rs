@@ -163,7 +163,7 @@ impl ChannelSettings {
 }
 
 impl ChannelConfig {
-    /// What the channel sends to, masked: `https://ntfy.sh/al…(12)`, `ops@example.com via smtp.example.com:587`.
+    /// What the channel sends to, masked: `https://ntfy.sh/al...(12)`, `ops@example.com via smtp.example.com:587`.
     pub fn target_masked(&self) -> String {
         match &self.settings {
             ChannelSettings::Ntfy { url, .. } | ChannelSettings::Webhook { url, .. } => mask_url(url.expose_secret()),
@@ -204,7 +204,7 @@ pub fn mask_url(url: &str) -> String {
     let shown = if path.is_empty() {
         String::new()
     } else {
-        format!("/{}…({})", path.chars().take(2).collect::<String>(), path.chars().count())
+        format!("/{}...({})", path.chars().take(2).collect::<String>(), path.chars().count())
     };
     format!("{scheme}://{host}{shown}")
 }
@@ -353,10 +353,10 @@ mod tests {
 
     #[test]
     fn urls_show_their_host_and_hide_their_path() {
-        assert_eq!(mask_url("https://ntfy.sh/openclaw-alerts-7f3k"), "https://ntfy.sh/op…(20)");
+        assert_eq!(mask_url("https://ntfy.sh/openclaw-alerts-7f3k"), "https://ntfy.sh/op...(20)");
         assert_eq!(
             mask_url("https://user:pw@hooks.slack.com/services/T0/B0/XYZ?x=1"),
-            "https://hooks.slack.com/se…(18)"
+            "https://hooks.slack.com/se...(18)"
         );
         assert_eq!(mask_url("http://127.0.0.1:9/"), "http://127.0.0.1:9");
     }
