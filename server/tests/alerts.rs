@@ -464,3 +464,48 @@ fn the_cli_adds_tests_checks_once_for_cron_and_stays_quiet_on_the_next_run() {
     }
     assert_clean("History", &history);
 }
+
+/// Every kind of condition the demo state holds (every type, status and era), read off the one
+/// analysis: what the page lists under "Holding now" with no channel yet, and nothing sent.
+#[tokio::test(flavor = "current_thread")]
+async fn the_demo_state_holds_each_kind_of_condition_once() {
+    let home = tempfile::tempdir().unwrap();
+    let (state, data) = (home.path().join(".openclaw"), home.path().join("panel-data"));
+    let now = panel_service::now_ms();
+    panel_server::demo::seed(&state, now).unwrap();
+    let panel = service(&state, &data);
+    let report = panel.alerts_check_at(now).await.unwrap();
+    assert!(report.events.is_empty() && report.deliveries.is_empty(), "no channel: nothing told");
+    let levels: std::collections::BTreeSet<&str> = report.active.iter().map(|c| c.level.as_str()).collect();
+    for level in ["expired", "cooldown", "disabled"] {
+        assert!(levels.contains(level), "{level} missing from {levels:?}");
+    }
+    // One condition per key, every one with words and a link to the panel.
+    let keys: std::collections::BTreeSet<&str> = report.active.iter().map(|c| c.key.as_str()).collect();
+    assert_eq!(keys.len(), report.active.len());
+    for c in &report.active {
+        assert!(!c.title.is_empty() && !c.body.is_empty(), "{c:?}");
+        assert!(c.link.starts_with("http://127.0.0.1:18785/"), "{c:?}");
+    }
+    assert_eq!(report.exit_code, 1, "an error-level condition holds");
+    let view = panel.alerts_view().await.unwrap();
+    assert_eq!(view.active.len(), report.active.len());
+    assert!(view.active.iter().all(|a| a.link.starts_with('/') && !a.notified));
+    // The first channel hears of them at the next evaluation, as one digest if many.
+    let http = HttpSink::start();
+    panel.alerts_add("panel:t", &AlertChannelRequest { url: http.url("/d"), ..request("ntfy", "d") }).await.unwrap();
+    let report = panel.alerts_check_at(now + MIN).await.unwrap();
+    let told: usize = report.events.len();
+    assert!(told >= 3, "{report:?}");
+    let sent = http.seen("/d");
+    if told > panel_alerts::message::DIGEST_AFTER {
+        assert_eq!(sent.len(), 1, "one digest");
+        assert!(sent[0].header("title").unwrap().contains("credential alerts on gw-test"), "{:?}", sent[0]);
+    } else {
+        assert_eq!(sent.len(), told);
+    }
+    println!(
+        "{}",
+        report.active.iter().map(|c| format!("[{}] {} | {}", c.level, c.title, c.body)).collect::<Vec<_>>().join("\n")
+    );
+}

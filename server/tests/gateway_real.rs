@@ -18,6 +18,7 @@ use serde_json::Value;
 mod fake_provider;
 mod piped;
 mod real_gateway;
+mod sinks;
 use fake_provider::FakeProvider;
 use real_gateway::{Gateway, free_port, start};
 
@@ -319,6 +320,44 @@ fn apply_makes_the_gateway_list_a_pasted_token(version: &str, how: &str) {
             "{card:?}"
         );
     }
+    // The alert monitor reads the same comparison: the difference fires, the apply clears it, and
+    // a gateway that stops is told (it was seen running before).
+    let alerts_dir = tmp.path().join("panel-data");
+    let sink = sinks::HttpSink::start();
+    let watch = panel_service::PanelService::new(panel_service::PanelConfig {
+        location: openclaw_state::StateLocation::in_dir(&state_dir),
+        process_env: Default::default(),
+        openclaw_version: None,
+        data_dir: Some(alerts_dir),
+    })
+    .with_alerts(panel_service::alerts::AlertSettings {
+        links: panel_alerts::Links::new("http://127.0.0.1:18785"),
+        ..Default::default()
+    });
+    let channel = app::views::AlertChannelRequest {
+        name: "watch".into(),
+        kind: "ntfy".into(),
+        min_severity: Some(app::views::Severity::Info),
+        url: sink.url("/watch"),
+        ..Default::default()
+    };
+    runtime.block_on(watch.alerts_add("panel:test", &channel)).unwrap();
+    let gateway_events = |report: &panel_service::alerts::CheckReport| -> Vec<(String, String, String)> {
+        report
+            .events
+            .iter()
+            .filter(|e| e.key.starts_with("gateway|"))
+            .map(|e| (e.kind.clone(), e.key.clone(), e.level.clone()))
+            .collect()
+    };
+    if version == "2026.9.6" {
+        let report = runtime.block_on(watch.alerts_check()).unwrap();
+        assert_eq!(
+            gateway_events(&report),
+            [("fired".to_owned(), "gateway|differs|main".to_owned(), "differs".to_owned())],
+            "{report:?}"
+        );
+    }
     if version == "2026.9.6" {
         // A running 2026.9.6 never reads a store edited behind its back (facts §11).
         assert!(before.profile("anthropic:gateway-apply").is_none(), "listed before apply: {before:?}");
@@ -339,6 +378,16 @@ fn apply_makes_the_gateway_list_a_pasted_token(version: &str, how: &str) {
     let card = runtime.block_on(service.gateway_view()).unwrap();
     assert_eq!(card.compared.first().map(String::as_str), Some("main"), "{card:?}");
     assert!(card.differences.is_empty(), "{card:?}");
+    let report = runtime.block_on(watch.alerts_check()).unwrap();
+    if version == "2026.9.6" {
+        assert_eq!(
+            gateway_events(&report),
+            [("recovered".to_owned(), "gateway|differs|main".to_owned(), "differs".to_owned())],
+            "{report:?}"
+        );
+    } else {
+        assert!(gateway_events(&report).is_empty(), "{report:?}");
+    }
 
     // The CLI's --apply: the same, for a command-line write.
     let (code, out) = ours(
@@ -474,6 +523,15 @@ fn apply_makes_the_gateway_list_a_pasted_token(version: &str, how: &str) {
         new_env_key_is_seen_after_the_confirmed_restart(&runtime, &service, &state_dir, &gateway);
     }
     drop(gateway);
+    let report = runtime.block_on(watch.alerts_check()).unwrap();
+    assert_eq!(
+        gateway_events(&report),
+        [("fired".to_owned(), "gateway|running".to_owned(), "stopped".to_owned())],
+        "{report:?}"
+    );
+    let told: Vec<String> = sink.seen("/watch").iter().map(|s| s.header("title").unwrap_or("").to_owned()).collect();
+    assert!(told.iter().any(|t| t.contains("stopped answering")), "{told:?}");
+    assert!(told.iter().all(|t| !t.contains(TOKEN) && !t.contains(PASTED)), "{told:?}");
 }
 
 /// A new `.env` key: the notice offers the restart, nothing restarts without the admin's yes,

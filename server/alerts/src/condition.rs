@@ -25,7 +25,8 @@ pub const STORM_AT: usize = 2;
 
 /// Doctor checks whose errors another condition already reports (or that are not credential
 /// health): the lifetime, the missing provider, the unreadable file.
-const DOCTOR_COVERED: &[&str] = &["token-expired", "model-provider-without-credential", "unreadable-file"];
+const DOCTOR_COVERED: &[&str] =
+    &["token-expired", "model-provider-without-credential", "unreadable-file", "migration-required"];
 
 /// One thing worth telling, as it stands now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -245,7 +246,7 @@ pub fn conditions(input: &Inputs<'_>) -> Vec<Condition> {
         }
     }
     if let Some(gateway) = input.gateway {
-        gateway_conditions(gateway, input, &mut out);
+        gateway_conditions(gateway, input.links, input.gateway_seen_before, &mut out);
     }
     out.sort_by(|a, b| a.key.cmp(&b.key));
     out.dedup_by(|a, b| a.key == b.key);
@@ -295,18 +296,21 @@ fn lifetime(agent_id: &str, p: &openclaw_state::analysis::ProfileAnalysis, input
 /// How a new credential of this kind is made (the words OpenClaw's own monitor script uses for
 /// setup tokens), then where it goes.
 fn renew_hint(provider: &str, kind: CredentialKind) -> String {
-    let make = match (provider, kind) {
-        ("anthropic", CredentialKind::Token) => "Run `claude setup-token` on a machine with a browser".to_owned(),
-        (_, CredentialKind::OAuth) => format!("Log in again (`openclaw models auth login --provider {provider}`)"),
-        _ => format!("Make a new {provider} token"),
-    };
-    format!("{make} and paste the new one on the panel's profiles page; the panel applies it to the running gateway.")
+    let paste = "and paste the new one on the panel's profiles page; the panel applies it to the running gateway.";
+    match (provider, kind) {
+        ("anthropic", CredentialKind::Token) => format!("Run `claude setup-token` on a machine with a browser {paste}"),
+        (_, CredentialKind::OAuth) => format!(
+            "Log in again on the gateway host (`openclaw models auth login --provider {provider}`), or make a token \
+             and paste it on the panel's profiles page."
+        ),
+        _ => format!("Make a new {provider} token {paste}"),
+    }
 }
 
-fn gateway_conditions(g: &GatewayObservation, input: &Inputs<'_>, out: &mut Vec<Condition>) {
-    let link = input.links.page("/");
+fn gateway_conditions(g: &GatewayObservation, links: &Links, seen_before: bool, out: &mut Vec<Condition>) {
+    let link = links.page("/");
     if !g.running {
-        if input.gateway_seen_before {
+        if seen_before {
             out.push(Condition {
                 key: "gateway|running".to_owned(),
                 level: "stopped".to_owned(),
@@ -336,7 +340,7 @@ fn gateway_conditions(g: &GatewayObservation, input: &Inputs<'_>, out: &mut Vec<
                 "{} Apply the change from the panel's Gateway card (or `openclaw-auth-panel gateway apply`).",
                 differences.join(" ")
             ),
-            link: input.links.agent(agent),
+            link: links.agent(agent),
             agent: Some(agent.clone()),
             provider: None,
             profile: None,
@@ -390,6 +394,36 @@ mod tests {
         assert_eq!(duration_words(1), "1 min");
         assert_eq!(duration_words(24 * HOUR_MS), "24 h");
         assert_eq!(duration_words(47 * HOUR_MS), "47 h");
+    }
+
+    #[test]
+    fn a_gateway_is_stopped_only_once_it_was_seen_and_differs_per_agent() {
+        let links = Links::new("http://p");
+        let down = GatewayObservation { running: false, address: "127.0.0.1:18789".into(), differences: Vec::new() };
+        let mut out = Vec::new();
+        gateway_conditions(&down, &links, false, &mut out);
+        assert!(out.is_empty(), "never seen: a host without a running gateway is not an alert");
+        gateway_conditions(&down, &links, true, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(
+            (out[0].key.as_str(), out[0].level.as_str(), out[0].severity),
+            ("gateway|running", "stopped", Severity::Error)
+        );
+        assert!(out[0].title.contains("127.0.0.1:18789"));
+        let up = GatewayObservation {
+            running: true,
+            address: String::new(),
+            differences: vec![
+                ("main".into(), vec!["The gateway holds anthropic:a; disk does not.".into()]),
+                ("ops".into(), Vec::new()),
+            ],
+        };
+        let mut out = Vec::new();
+        gateway_conditions(&up, &links, true, &mut out);
+        assert_eq!(out.len(), 1, "only the agent that differs");
+        assert_eq!(out[0].key, "gateway|differs|main");
+        assert!(out[0].body.starts_with("The gateway holds anthropic:a; disk does not. Apply"));
+        assert_eq!(out[0].link, "http://p/?agent=main");
     }
 
     #[test]
