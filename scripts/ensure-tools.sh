@@ -4,9 +4,11 @@
 #   - the wasm-bindgen CLI at exactly the version in Cargo.lock (into the cache dir, not ~/.cargo)
 #   - Debian's chromium (browser tests; test tools cannot download browsers here)
 #   - Playwright's test runner (npm, in end2end/, browser download skipped)
+#   - Debian's prometheus (prometheus and promtool: the alert rules' tests, the Prometheus test)
 # Prints the directory to put first on PATH for the tools it installed.
 #
-# Usage: scripts/ensure-tools.sh [--browser]   (--browser also installs chromium and Playwright)
+# Usage: scripts/ensure-tools.sh [--browser]   (--browser also installs the test-only tools:
+#                                               chromium, Playwright and prometheus)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +36,16 @@ if [ "${1:-}" = "--browser" ]; then
     if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
     $sudo apt-get update -qq >&2
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >&2
+  fi
+  if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
+    echo "tools: installing Debian's prometheus" >&2
+    if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+    $sudo apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus >&2
+    # The package enables a system Prometheus on :9090; the tests start their own, so stop it.
+    if command -v systemctl >/dev/null 2>&1; then
+      $sudo systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+    fi
   fi
   if [ ! -x end2end/node_modules/.bin/playwright ]; then
     echo "tools: installing Playwright (browser download skipped)" >&2

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test of the panel, installing what it needs first (skipping what is there):
-#   1. tools: wasm32 target, wasm-bindgen CLI, Debian chromium, Playwright (scripts/ensure-tools.sh)
+#   1. tools: wasm32 target, wasm-bindgen CLI, Debian chromium, Playwright, Debian prometheus
+#      (scripts/ensure-tools.sh)
 #   2. format and lint: cargo fmt --check, clippy -D warnings for the server side and the wasm side
 #   3. unit and integration tests: cargo test (state readers on real-OpenClaw fixtures, router tests)
-#   4. a build of the site and the server (scripts/build.sh --debug)
-#   5. browser tests: Playwright in Debian's chromium against the built server (the write pages'
+#   4. Prometheus: promtool checks and unit-tests the alert rules (monitoring/), and a real
+#      Prometheus scrapes the built panel with its token and fires the expiring alert
+#      (server/tests/prometheus_real.rs, ignored by default, never skipped here)
+#   5. a build of the site and the server (scripts/build.sh --debug)
+#   6. browser tests: Playwright in Debian's chromium against the built server (the write pages'
 #      orders are read back with OpenClaw 2026.9.6's own `models auth order get`)
 #      and the Gateway card against a real 2026.9.6 gateway (end2end/tests/gateway.spec.ts)
-#   6. oracle conformance: the real OpenClaw 2026.3.31 / 2026.5.28 / 2026.9.6 (installed from npm
+#   7. oracle conformance: the real OpenClaw 2026.3.31 / 2026.5.28 / 2026.9.6 (installed from npm
 #      with a Node 26 into ~/.cache/openclaw-auth-panel/oracle) builds >= 100 states and reports on
 #      them; our `status --json --check` must say the same (scripts/oracle-cases.py, the ignored
 #      test server/tests/oracle_conformance.rs), and every write command made by OpenClaw and by us
@@ -38,6 +42,14 @@ trap 'rm -f "$log"' EXIT
 
 step "unit and integration tests"
 cargo test --workspace --exclude hydrate 2>&1 | tee -a "$log"
+took
+
+step "prometheus"
+promtool check rules monitoring/prometheus-rules.yml
+promtool test rules monitoring/prometheus-rules.test.yml
+# A real Prometheus (Debian's, from the tools step) scrapes the panel and evaluates the rules;
+# PANEL_REQUIRE_PROMETHEUS makes a missing `prometheus` a failure rather than a skip.
+PANEL_REQUIRE_PROMETHEUS=1 cargo test -p server --test prometheus_real -- --ignored 2>&1 | tee -a "$log"
 took
 
 step "build"
