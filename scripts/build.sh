@@ -32,5 +32,12 @@ case "$mode" in
   --debug) cargo build -p server ;;
   *) echo "usage: scripts/build.sh [--release|--debug]" >&2; exit 2 ;;
 esac
+# Precompressed variants, served as the browser accepts (server/src/assets.rs); never compressed
+# per request. Old variants go first so a stale one is never served beside a new file.
+rm -f "$site"/pkg/*.gz "$site"/pkg/*.br
+for file in "$site"/pkg/*.wasm "$site"/pkg/*.js "$site"/pkg/*.css; do
+  gzip -9 -n -k -f "$file"
+  brotli -q 11 -k -f "$file"
+done
 wasm="$site/pkg/${name}_bg.wasm"
-echo "build: done; wasm $(stat -c %s "$wasm") bytes raw, $(gzip -9c "$wasm" | wc -c) gzipped" >&2
+echo "build: done; wasm $(stat -c %s "$wasm") bytes raw, $(stat -c %s "$wasm.gz") gzip, $(stat -c %s "$wasm.br") brotli" >&2

@@ -4,6 +4,7 @@
 #   - the wasm-bindgen CLI at exactly the version in Cargo.lock (into the cache dir, not ~/.cargo)
 #   - Debian's chromium (browser tests; test tools cannot download browsers here)
 #   - Playwright's test runner (npm, in end2end/, browser download skipped)
+#   - Debian's brotli (the build precompresses the site)
 #   - Debian's prometheus (prometheus and promtool: the alert rules' tests, the Prometheus test)
 # Prints the directory to put first on PATH for the tools it installed.
 #
@@ -28,6 +29,14 @@ if [ "$have" != "$want" ]; then
   echo "tools: installing wasm-bindgen-cli $want (about 2 minutes)" >&2
   # Not --locked: its lock pins a webpki-roots release the reachable registry does not serve.
   cargo install --quiet --root "$tools" --version "=$want" wasm-bindgen-cli >&2
+fi
+
+# The build precompresses the site's files (brotli beside gzip).
+if ! command -v brotli >/dev/null 2>&1; then
+  echo "tools: installing Debian's brotli" >&2
+  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq brotli >&2
 fi
 
 if [ "${1:-}" = "--browser" ]; then

@@ -17,12 +17,14 @@ pub mod session;
 pub use panel_views as views;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-/// The HTML document around the app, rendered on the server.
+/// The HTML document around the app, rendered on the server. Its assets are named under the
+/// build's `pkg/<hash>` (`site_pkg_dir`), so browsers may cache them for good.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let stylesheet = format!("/{}/openclaw-auth-panel.css", options.site_pkg_dir);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -31,6 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="stylesheet" href=stylesheet />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -82,7 +85,6 @@ pub fn App() -> impl IntoView {
         Effect::new(move |_| mark_hydrated(logged_in));
     }
     view! {
-        <Stylesheet id="leptos" href="/pkg/openclaw-auth-panel.css" />
         <Title text="OpenClaw Auth Panel" />
         <Router>
             <header class="topbar">

@@ -88,7 +88,15 @@ pub struct RouteGroups {
 impl RouteGroups {
     /// The panel's own routes in their groups.
     pub fn new(app: PanelApp) -> Self {
-        let PanelApp { service, options, monitoring_token, guard, auth, site } = app;
+        let PanelApp { service, mut options, monitoring_token, guard, auth, site } = app;
+        // The built files, in memory with their precompressed variants; the page names them under
+        // this build's hash. No site (tests of the router alone): nothing is served under /pkg/.
+        let assets =
+            crate::assets::Assets::load(std::path::Path::new(options.site_root.as_ref())).unwrap_or_else(|e| {
+                tracing::warn!(site_root = %options.site_root, error = %e, "no built site to serve");
+                crate::assets::Assets::empty()
+            });
+        options.site_pkg_dir = assets.pkg_dir().into();
         let context = {
             let (service, site, options) = (service.clone(), site, options.clone());
             move || {
@@ -114,12 +122,7 @@ impl RouteGroups {
                 );
             public = public.merge(routes);
         }
-        // Whatever method: these fall back to the 404 page like any missing file.
-        let assets = Router::new()
-            .route("/pkg/{*file}", any(leptos_axum::file_and_error_handler(shell)))
-            .route("/favicon.svg", any(leptos_axum::file_and_error_handler(shell)))
-            .with_state(options.clone());
-        let public = public.merge(crate::auth::routes::routes(auth.clone())).merge(assets);
+        let public = public.merge(crate::auth::routes::routes(auth.clone())).merge(assets.routes());
 
         let monitoring = crate::monitoring::routes(crate::monitoring::MonitoringState { service });
 

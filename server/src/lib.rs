@@ -5,6 +5,7 @@
 #![recursion_limit = "512"]
 
 pub mod alerts_cmd;
+pub mod assets;
 pub mod auth;
 pub mod auth_cmd;
 pub mod cli;

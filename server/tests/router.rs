@@ -271,6 +271,27 @@ async fn other_host_names_are_refused_everywhere() {
 }
 
 #[tokio::test]
+async fn the_page_names_its_assets_under_the_build_hash_and_they_are_cached_for_good() {
+    let mut panel = Panel::logged_in().await;
+    let html = panel.get("/").await.body;
+    let css = html.split("href=\"").find_map(|rest| rest.split('"').next().filter(|h| h.ends_with(".css"))).unwrap();
+    let hash = css.strip_prefix("/pkg/").and_then(|rest| rest.strip_suffix("/openclaw-auth-panel.css")).unwrap();
+    assert!(hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()), "{css}");
+    assert!(html.contains(&format!("/pkg/{hash}/openclaw-auth-panel.js")), "hydration script under the hash");
+    assert!(html.contains(&format!("/pkg/{hash}/openclaw-auth-panel_bg.wasm")), "wasm under the hash");
+    let request = Request::get(css).header(header::ACCEPT_ENCODING, "gzip, deflate, br").body(Body::empty()).unwrap();
+    let reply = panel.send(request).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.body, "br:body{}", "the precompressed variant, not compressed again");
+    assert_eq!(reply.headers[header::CONTENT_ENCODING], "br");
+    assert_eq!(reply.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert_eq!(reply.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "the guard's headers still added");
+    // The page itself is never stored.
+    assert_eq!(panel.get("/").await.headers[header::CACHE_CONTROL], "no-store");
+    panel.get("/pkg/0000000000000000/openclaw-auth-panel.css").await.assert_status(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn the_page_csp_carries_this_responses_nonce() {
     let mut panel = Panel::logged_in().await;
     let Reply { headers, body: html, .. } = panel.get("/").await;

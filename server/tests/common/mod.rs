@@ -111,6 +111,16 @@ impl Panel {
         site: app::session::SiteInfo,
         extend: impl FnOnce(http::RouteGroups) -> http::RouteGroups,
     ) -> Self {
+        // A built site as scripts/build.sh leaves it: pkg files with precompressed variants.
+        let pkg = dir.path().join("site/pkg");
+        std::fs::create_dir_all(&pkg).unwrap();
+        for (name, body) in [("openclaw-auth-panel.css", "body{}"), ("openclaw-auth-panel.js", "init()")] {
+            std::fs::write(pkg.join(name), body).unwrap();
+            std::fs::write(pkg.join(format!("{name}.br")), format!("br:{body}")).unwrap();
+            std::fs::write(pkg.join(format!("{name}.gz")), format!("gz:{body}")).unwrap();
+        }
+        std::fs::write(pkg.join("openclaw-auth-panel_bg.wasm"), b"\0asm").unwrap();
+        std::fs::write(dir.path().join("site/favicon.svg"), "<svg/>").unwrap();
         let data = dir.path().join("panel-data");
         if with_admin {
             std::fs::create_dir_all(&data).unwrap();
