@@ -16,6 +16,7 @@ pub mod config;
 pub mod credential;
 pub mod doctor;
 pub mod env;
+pub mod freshness;
 pub mod health;
 pub use panel_common::ids;
 pub mod mask;

@@ -19,6 +19,7 @@ pub mod overview;
 pub mod paste_budget;
 pub mod probes;
 pub mod scrub;
+mod snapshot_cache;
 mod writes;
 
 use std::sync::Arc;
@@ -60,6 +61,8 @@ pub struct PanelService {
     checker: panel_probe::Checker,
     /// The alert monitor: its settings, channels and memory of what was told.
     alerts: Arc<alerts::AlertMonitor>,
+    /// The last whole-state read, kept while no input file changes.
+    snapshots: Arc<snapshot_cache::SnapshotCache>,
 }
 
 /// How long OpenClaw's doctor may take by default (50 agents take 11–14 s here).
@@ -90,6 +93,7 @@ impl PanelService {
             probes: Arc::default(),
             checker: panel_probe::Checker::new(panel_probe::Limits::default()),
             alerts: Arc::default(),
+            snapshots: Arc::default(),
         }
     }
 
@@ -120,14 +124,17 @@ impl PanelService {
         self.snapshot_at_blocking(now_ms())
     }
 
-    /// Reads the whole state as of `now` (the alert monitor's clock; tests move it).
+    /// The whole state as of `now` (the alert monitor's clock; tests move it): read from disk,
+    /// or the last read again when none of its input files changed since (`snapshot_cache`).
     pub fn snapshot_at_blocking(&self, now: i64) -> StateSnapshot {
-        let options = ReadOptions {
-            process_env: self.config.process_env.clone(),
-            now_ms: now,
-            openclaw_version: self.config.openclaw_version.clone(),
-        };
-        read_state(&self.config.location, &options)
+        self.snapshots.get(&self.config.location, now, |now| {
+            let options = ReadOptions {
+                process_env: self.config.process_env.clone(),
+                now_ms: now,
+                openclaw_version: self.config.openclaw_version.clone(),
+            };
+            read_state(&self.config.location, &options)
+        })
     }
 
     /// Reads the state off the async executor (a busy database may make a read wait).

@@ -1,0 +1,101 @@
+//! The last whole-state read, given again while none of its input files changed: a page, a status
+//! or a metrics scrape costs a few `stat`s instead of reading every store (SQLite opens included).
+//!
+//! Invariants: the fingerprint is taken before the read it vouches for (a change during the read
+//! is seen next time); a read whose inputs changed in the last `SETTLE` is not kept (coarse
+//! timestamps could hide a second change); a kept snapshot is handed out with the caller's `now`,
+//! since nothing in a read depends on the time, only what is computed from it later. The write
+//! engine never reads through here: it reads under OpenClaw's lock itself.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use openclaw_state::freshness::{Fingerprint, extra_dirs};
+use openclaw_state::{StateLocation, StateSnapshot};
+
+/// What is kept between reads.
+#[derive(Default)]
+struct Kept {
+    /// Agent dirs outside `agents/` that the last read found (the config names them): the
+    /// fingerprint must cover them too.
+    extra_dirs: Vec<PathBuf>,
+    /// The last read and the fingerprint taken before it, if it may be given again.
+    snapshot: Option<(Fingerprint, StateSnapshot)>,
+}
+
+/// One kept snapshot; concurrent callers wait for one read rather than each reading.
+#[derive(Default)]
+pub(crate) struct SnapshotCache {
+    kept: Mutex<Kept>,
+}
+
+impl std::fmt::Debug for SnapshotCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SnapshotCache").finish_non_exhaustive()
+    }
+}
+
+impl SnapshotCache {
+    /// The state as of `now`: the kept snapshot if its inputs are unchanged, else `read(now)`.
+    pub(crate) fn get(
+        &self,
+        location: &StateLocation,
+        now: i64,
+        read: impl FnOnce(i64) -> StateSnapshot,
+    ) -> StateSnapshot {
+        let mut kept = self.kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let fingerprint = Fingerprint::take(location, &kept.extra_dirs);
+        if let Some((print, snapshot)) = &kept.snapshot
+            && *print == fingerprint
+        {
+            let mut snapshot = snapshot.clone();
+            snapshot.now_ms = now;
+            return snapshot;
+        }
+        let snapshot = read(now);
+        let found = extra_dirs(&snapshot);
+        let vouched = found == kept.extra_dirs && fingerprint.settled(openclaw_state::write::time::now_ms());
+        kept.snapshot = vouched.then(|| (fingerprint, snapshot.clone()));
+        kept.extra_dirs = found;
+        snapshot
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    #[test]
+    fn a_settled_state_is_read_once_and_a_change_is_read_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let agent = tmp.path().join("agents/main/agent");
+        std::fs::create_dir_all(&agent).unwrap();
+        std::fs::write(agent.join("auth-profiles.json"), r#"{"version":1,"profiles":{}}"#).unwrap();
+        let location = StateLocation::in_dir(tmp.path());
+        let cache = SnapshotCache::default();
+        let reads = Cell::new(0);
+        let get = |now: i64| {
+            cache.get(&location, now, |now| {
+                reads.set(reads.get() + 1);
+                openclaw_state::read_state(&location, &openclaw_state::snapshot::ReadOptions { now_ms: now, ..Default::default() })
+            })
+        };
+        // Just written: not trusted yet, each call reads.
+        get(1);
+        get(2);
+        assert_eq!(reads.get(), 2, "a fresh state is not kept");
+        std::thread::sleep(std::time::Duration::from_millis(openclaw_state::freshness::SETTLE as u64 + 100));
+        get(3);
+        let again = get(4);
+        assert_eq!(reads.get(), 3, "a settled, unchanged state is read once");
+        assert_eq!(again.now_ms, 4, "given with the caller's clock");
+        assert_eq!(again.agents.len(), 1);
+
+        std::fs::write(agent.join("auth-profiles.json.tmp"), r#"{"version":1,"profiles":{"anthropic:a":{"type":"api_key","provider":"anthropic","key":"sk-ant-api03-x"}}}"#).unwrap();
+        std::fs::rename(agent.join("auth-profiles.json.tmp"), agent.join("auth-profiles.json")).unwrap();
+        let changed = get(5);
+        assert_eq!(reads.get(), 4, "a changed file is read again");
+        assert_eq!(changed.agents[0].profiles.len(), 1);
+    }
+}
