@@ -21,9 +21,10 @@ save=$(mktemp)
 ui_save=$(mktemp)
 wasm_size=$(mktemp)
 probe=$(mktemp)
-trap 'rm -f "$scale" "$login" "$save" "$ui_save" "$wasm_size" "$probe"' EXIT
+page=$(mktemp)
+trap 'rm -f "$scale" "$login" "$save" "$ui_save" "$wasm_size" "$probe" "$page"' EXIT
 echo "bench: status computation at scale" >&2
-cargo bench -q -p server --bench status_scale | grep '^{' > "$scale"
+PANEL_BIN=target/release/openclaw-auth-panel cargo bench -q -p server --bench status_scale | grep '^{' > "$scale"
 echo "bench: login and throttled login" >&2
 cargo bench -q -p server --bench login | grep '^{' > "$login"
 echo "bench: save latency per era" >&2
@@ -36,9 +37,16 @@ rm -f end2end/test-results/save-latency.json
 (cd end2end && PATH="$tools_bin:$PATH" PANEL_BIN=target/release/openclaw-auth-panel BENCH_SAVES=50 \
   npx playwright test --project=http tests/writes.spec.ts -g "save to refreshed row") >&2
 cp end2end/test-results/save-latency.json "$ui_save"
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "bench: installing Debian's wrk" >&2
+  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get install -y -qq wrk >&2 || { $sudo apt-get update -qq >&2 && $sudo apt-get install -y -qq wrk >&2; }
+fi
+echo "bench: the page under wrk and the server's memory" >&2
+scripts/page-bench.sh target/release/openclaw-auth-panel > "$page"
 wasm=target/site/pkg/openclaw-auth-panel_bg.wasm
 echo "{\"raw\": $(stat -c %s "$wasm"), \"gzip\": $(gzip -9c "$wasm" | wc -c)}" > "$wasm_size"
 echo "bench: CLIs side by side ($runs runs each)" >&2
 python3 scripts/bench.py --oracle-dir "$oracle" --panel target/release/openclaw-auth-panel \
-  --runs "$runs" --scale "$scale" --login "$login" --save "$save" --ui-save "$ui_save" --wasm-size "$wasm_size" --probe "$probe" --out BENCHMARKS.md
+  --runs "$runs" --scale "$scale" --login "$login" --save "$save" --ui-save "$ui_save" --wasm-size "$wasm_size" --probe "$probe" --page "$page" --binary target/release/openclaw-auth-panel --out BENCHMARKS.md
 echo "bench: wrote BENCHMARKS.md" >&2

@@ -1,16 +1,26 @@
-//! How long our status takes as installs grow: N agents × M profiles each, era-B JSON files
-//! (`auth-profiles.json` + `auth-state.json` with order and usage), read from disk and turned into
-//! the `status --json` report of every agent. Prints one JSON line per size (medians over runs),
-//! which `scripts/bench.sh` puts into BENCHMARKS.md.
+//! How long our status and doctor take as installs grow: N agents × M profiles each, read from
+//! disk and turned into the `status --json` report of every agent, or every doctor check.
+//! - era B: JSON files (`auth-profiles.json` + `auth-state.json` with order and usage);
+//! - era C: one SQLite database per agent as OpenClaw 2026.9.6 writes them: its own database
+//!   (from the fixture it wrote, with its whole schema) grown by our write engine's pastes (which
+//!   the oracle tests hold to OpenClaw's own), then copied to every agent.
 //!
-//! Run: `cargo bench -p server --bench status_scale`.
+//! With `PANEL_BIN` set (a release binary), also the whole process, start included:
+//! `status --json` and `doctor --json` on the same state, medians of 9.
+//! Prints one JSON line per era and size (medians over runs), which `scripts/bench.sh` puts into
+//! BENCHMARKS.md.
+//!
+//! Run: `PANEL_BIN=target/release/openclaw-auth-panel cargo bench -p server --bench status_scale`.
 
 use std::path::Path;
 use std::time::Instant;
 
 use openclaw_state::snapshot::ReadOptions;
 use openclaw_state::status::build_status;
+use openclaw_state::write::engine::Writer;
+use openclaw_state::write::normalize::SecretKind;
 use openclaw_state::{StateLocation, read_state};
+use secrecy::SecretString;
 use serde_json::{Map, Value, json};
 
 const NOW: i64 = 1_800_000_000_000;
@@ -70,16 +80,89 @@ fn write_state(dir: &Path, agents: usize, profiles: usize) {
     std::fs::write(dir.join("openclaw.json"), serde_json::to_vec_pretty(&config).unwrap()).unwrap();
 }
 
+/// Era C: the fixture OpenClaw 2026.9.6 wrote (agents `main` and `work`), `work` given `profiles`
+/// profiles by our writer, then its agent dir copied until there are `agents` agents. Returns the
+/// state dir.
+fn write_era_c(home: &Path, agents: usize, profiles: usize) -> std::path::PathBuf {
+    let state = openclaw_state::testing::relocate_fixture("era-c-9.6", home);
+    let writer = Writer::new(StateLocation::in_dir(&state));
+    let providers = ["anthropic", "openai", "openrouter", "google", "xai"];
+    let have = read_state(&StateLocation::in_dir(&state), &ReadOptions::default())
+        .agent("work")
+        .map_or(0, |a| a.profiles.len());
+    for p in have..profiles {
+        let provider = providers[p % providers.len()];
+        let (kind, secret, expires) = if provider == "anthropic" {
+            (
+                SecretKind::Token,
+                format!("sk-ant-oat01-{}-{p:04}AA", "BENCHTOKEN".repeat(8)),
+                Some(format!("{}h", p + 1)),
+            )
+        } else {
+            (SecretKind::ApiKey, format!("sk-bench-{p:04}-0123456789abcdefghijklmnopqrstuvwxyz"), None)
+        };
+        writer
+            .paste(
+                Some("work"),
+                provider,
+                Some(&format!("{provider}:p{p}")),
+                kind,
+                &SecretString::from(secret),
+                expires.as_deref(),
+                false,
+                None,
+            )
+            .unwrap();
+    }
+    let work = state.join("agents/work/agent");
+    for a in 2..agents {
+        let dir = state.join(format!("agents/agent-{a}/agent"));
+        std::fs::create_dir_all(&dir).unwrap();
+        for entry in std::fs::read_dir(&work).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+        }
+    }
+    state
+}
+
+/// The whole process: `$PANEL_BIN <command> --json --state-dir <state>`, median wall ms of 9
+/// (one warm-up first). Exit 0 or 1 (a finding) are both a run.
+fn process_ms(bin: &str, command: &str, state: &Path) -> f64 {
+    let run = || {
+        let start = Instant::now();
+        let out = std::process::Command::new(bin)
+            .args([command, "--json", "--state-dir"])
+            .arg(state)
+            .env("HOME", state.parent().unwrap())
+            .output()
+            .unwrap();
+        let took = start.elapsed().as_secs_f64() * 1000.0;
+        assert!(matches!(out.status.code(), Some(0..=2)), "{command}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.stdout.starts_with(b"{") || out.stdout.starts_with(b"["), "{command} printed JSON");
+        took
+    };
+    run();
+    median((0..9).map(|_| run()).collect())
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
 }
 
 fn main() {
-    for (agents, profiles, runs) in [(1, 2, 50), (50, 10, 20), (500, 20, 10)] {
+    let bin = std::env::var("PANEL_BIN").ok();
+    let cases = [("B", 1, 2, 50), ("B", 50, 10, 20), ("B", 500, 20, 10), ("C", 50, 10, 20), ("C", 500, 20, 10)];
+    for (era, agents, profiles, runs) in cases {
         let dir = tempfile::tempdir().unwrap();
-        write_state(dir.path(), agents, profiles);
-        let location = StateLocation::in_dir(dir.path());
+        let state = if era == "B" {
+            write_state(dir.path(), agents, profiles);
+            dir.path().to_path_buf()
+        } else {
+            write_era_c(dir.path(), agents, profiles)
+        };
+        let location = StateLocation::in_dir(&state);
         let options = ReadOptions { now_ms: NOW, ..Default::default() };
         let mut read_ms = Vec::new();
         let mut total_ms = Vec::new();
@@ -95,6 +178,7 @@ fn main() {
             }
             total_ms.push(start.elapsed().as_secs_f64() * 1000.0);
             assert_eq!(snapshot.agents.len(), agents);
+            assert!(snapshot.agents.iter().all(|a| a.profiles.len() >= profiles), "every agent has its profiles");
             assert!(bytes > 0);
             // The native doctor: a fresh read and every check, as the Doctor page runs it.
             let start = Instant::now();
@@ -103,14 +187,17 @@ fn main() {
             doctor_ms.push(start.elapsed().as_secs_f64() * 1000.0);
             assert_eq!(report.checks_run, openclaw_state::doctor::CHECKS.len());
         }
-        println!(
-            "{}",
-            json!({
-                "agents": agents, "profiles_per_agent": profiles, "runs": runs,
-                "read_ms_median": (median(read_ms) * 100.0).round() / 100.0,
-                "read_and_status_all_agents_ms_median": (median(total_ms) * 100.0).round() / 100.0,
-                "read_and_doctor_ms_median": (median(doctor_ms) * 100.0).round() / 100.0,
-            })
-        );
+        let round = |ms: f64| (ms * 100.0).round() / 100.0;
+        let mut line = json!({
+            "era": era, "agents": agents, "profiles_per_agent": profiles, "runs": runs,
+            "read_ms_median": round(median(read_ms)),
+            "read_and_status_all_agents_ms_median": round(median(total_ms)),
+            "read_and_doctor_ms_median": round(median(doctor_ms)),
+        });
+        if let Some(bin) = bin.as_deref().filter(|_| agents == 50) {
+            line["process_status_ms"] = json!(round(process_ms(bin, "status", &state)));
+            line["process_doctor_ms"] = json!(round(process_ms(bin, "doctor", &state)));
+        }
+        println!("{line}");
     }
 }

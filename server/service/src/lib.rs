@@ -127,6 +127,11 @@ impl PanelService {
     /// The whole state as of `now` (the alert monitor's clock; tests move it): read from disk,
     /// or the last read again when none of its input files changed since (`snapshot_cache`).
     pub fn snapshot_at_blocking(&self, now: i64) -> StateSnapshot {
+        self.snapshot_with_memo(now).0
+    }
+
+    /// The same with the memo of values derived from the snapshot's files.
+    fn snapshot_with_memo(&self, now: i64) -> (StateSnapshot, Arc<snapshot_cache::Memo>) {
         self.snapshots.get(&self.config.location, now, |now| {
             let options = ReadOptions {
                 process_env: self.config.process_env.clone(),
@@ -152,7 +157,7 @@ impl PanelService {
         }
         let this = self.clone();
         error::blocking("state read task failed", move || {
-            let snapshot = this.snapshot_blocking();
+            let (snapshot, memo) = this.snapshot_with_memo(now_ms());
             if let Some(id) = &agent
                 && snapshot.agent(id).is_none()
             {
@@ -161,7 +166,10 @@ impl PanelService {
             let mut view = overview::build(&snapshot, agent.as_deref());
             let writer = this.writer();
             for agent in &mut view.agents {
-                agent.version = writer.version_in(&snapshot, Some(&agent.id)).map(String::from).unwrap_or_default();
+                // Each store's revision reads its bytes: once per kept snapshot, not per page.
+                agent.version = snapshot_cache::memoised(&memo, &agent.id, || {
+                    writer.version_in(&snapshot, Some(&agent.id)).map(String::from).unwrap_or_default()
+                });
             }
             Ok(view)
         })
