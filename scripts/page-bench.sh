@@ -33,8 +33,9 @@ curl -sf -o /dev/null -c "$jar" -b "$jar" -H "Origin: $base" -H "Sec-Fetch-Site:
 # curl writes HttpOnly cookies as "#HttpOnly_<domain>" lines.
 cookie=$(sed 's/^#HttpOnly_//' "$jar" | awk '!/^#/ && NF >= 7 {printf "%s%s=%s", sep, $6, $7; sep="; "}')
 page=$(curl -sf -H "Cookie: $cookie" -H "Accept-Encoding: gzip, br" "$base/" | wc -c)
-curl -sf -H "Cookie: $cookie" "$base/" | grep -q 'data-agent="main"' || { echo "page-bench: not logged in" >&2; cat "$tmp/log" >&2; exit 1; }
-css=$(curl -sf "$base/" -H "Cookie: $cookie" | grep -o '/pkg/[0-9a-f]*/openclaw-auth-panel.css' | head -1)
+html=$(curl -sf -H "Cookie: $cookie" "$base/")
+grep -q 'data-agent="main"' <<<"$html" || { echo "page-bench: not logged in" >&2; cat "$tmp/log" >&2; exit 1; }
+css=$(grep -o '/pkg/[0-9a-f]*/openclaw-auth-panel.css' <<<"$html" | head -1)
 run_wrk() { wrk -t2 -c16 -d10s --latency "$@"; }
 page_out=$(run_wrk -H "Cookie: $cookie" -H "Accept-Encoding: gzip, br" "$base/")
 static_out=$(run_wrk -H "Accept-Encoding: gzip, br" "$base$css")
