@@ -36,6 +36,8 @@ export default defineConfig({
     { name: 'probe', testMatch: /probe\.spec\.ts/ },
     // The Alerts page with an ntfy stand-in on loopback, with a panel of its own.
     { name: 'alerts', testMatch: /alerts\.spec\.ts/ },
+    // The binary alone in an empty directory (the site built into it), stopped during a save.
+    { name: 'install', testMatch: /install\.spec\.ts/ },
   ],
   webServer: [
     {

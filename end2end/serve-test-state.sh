@@ -25,4 +25,4 @@ EOF2
   extra+=(--openclaw-bin "$tmp/openclaw")
 fi
 exec "$bin" serve --state-dir "$tmp/state/.openclaw" --data-dir "$tmp/data" --bind "127.0.0.1:$port" \
-  --no-process-env --site-root target/site "${extra[@]}"
+  --no-process-env "${extra[@]}"

@@ -1,43 +1,51 @@
 #!/usr/bin/env bash
-# Builds the panel: the wasm front end (wasm-bindgen'd into target/site/pkg), the CSS and public
-# files, and the server binary. No cargo-leptos: measured here, it adds ~10 minutes of tool
-# install for no build-time gain on 2 cores (see ../shared/leptos-recipe.md).
+# Builds the panel: one `cargo build -p server`. Its build script (server/build.rs) builds the
+# wasm front end (the `hydrate` crate for wasm32 in the `wasm-release` profile), runs wasm-bindgen
+# (as a library: no CLI to install), precompresses the site (gzip -9, brotli q11) and embeds it in
+# the binary, which then needs no file beside it. No cargo-leptos: measured here, it adds ~10
+# minutes of tool install for no build-time gain on 2 cores (see ../shared/leptos-recipe.md).
+#
+# The embedded site is also exported into target/site (raw files beside their .gz and .br), for
+# the benchmarks' per-asset table and for `serve --site-root`.
 #
 # Usage: scripts/build.sh [--release | --debug]   (default --release)
-#   --release: wasm in the size-optimised `wasm-release` profile, server in `release`
-#   --debug:   wasm in `wasm-release` too (same build time, small download), server in `dev`
-# Never export LEPTOS_OUTPUT_NAME here: the server must be compiled without it (see the recipe).
+#   --release: the server in `release` (stripped), as installed
+#   --debug:   the server in `dev` (the tests' build); the wasm is `wasm-release` either way
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=${1:---release}
-tools_bin=$(scripts/ensure-tools.sh)
-export PATH="$tools_bin:$PATH"
+scripts/ensure-tools.sh >/dev/null
 unset LEPTOS_OUTPUT_NAME
 
-site=target/site
-name=openclaw-auth-panel
-
-echo "build: wasm front end" >&2
-cargo build -p hydrate --lib --target wasm32-unknown-unknown --profile wasm-release
-mkdir -p "$site/pkg"
-wasm-bindgen --target web --no-typescript --remove-name-section --out-name "$name" \
-  --out-dir "$site/pkg" target/wasm32-unknown-unknown/wasm-release/hydrate.wasm
-cp -R public/. "$site/"
-cp style/main.css "$site/pkg/$name.css"
-
-echo "build: server" >&2
 case "$mode" in
-  --release) cargo build -p server --release ;;
-  --debug) cargo build -p server ;;
+  --release) profile=(--release) ;;
+  --debug) profile=() ;;
   *) echo "usage: scripts/build.sh [--release|--debug]" >&2; exit 2 ;;
 esac
-# Precompressed variants, served as the browser accepts (server/src/assets.rs); never compressed
-# per request. Old variants go first so a stale one is never served beside a new file.
-rm -f "$site"/pkg/*.gz "$site"/pkg/*.br
-for file in "$site"/pkg/*.wasm "$site"/pkg/*.js "$site"/pkg/*.css; do
-  gzip -9 -n -k -f "$file"
-  brotli -q 11 -k -f "$file"
+
+echo "build: server with the site embedded (the first build also builds the wasm: a few minutes)" >&2
+messages=$(mktemp)
+trap 'rm -f "$messages"' EXIT
+cargo build -p server --locked "${profile[@]}" --message-format=json-render-diagnostics > "$messages"
+out_dir=$(python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    m = json.loads(line)
+    if m.get("reason") == "build-script-executed" and m["package_id"].split("#")[0].endswith("/server"):
+        print(m["out_dir"])
+' "$messages" | tail -1)
+[ -d "$out_dir/site/pkg" ] || { echo "build: the build script left no site in ${out_dir:-OUT_DIR}" >&2; exit 1; }
+
+site=target/site
+rm -rf "$site"
+mkdir -p "$site"
+cp -R "$out_dir/site/." "$site/"
+rm -f "$site/.stamp"
+for gz in "$site"/pkg/*.gz; do
+  gzip -dc "$gz" > "${gz%.gz}"
 done
+name=openclaw-auth-panel
 wasm="$site/pkg/${name}_bg.wasm"
-echo "build: done; wasm $(stat -c %s "$wasm") bytes raw, $(stat -c %s "$wasm.gz") gzip, $(stat -c %s "$wasm.br") brotli" >&2
+bin=target/$([ "$mode" = --release ] && echo release || echo debug)/$name
+echo "build: done; $bin $(stat -c %s "$bin") bytes; wasm $(stat -c %s "$wasm") bytes raw, $(stat -c %s "$wasm.gz") gzip, $(stat -c %s "$wasm.br") brotli" >&2

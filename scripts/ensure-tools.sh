@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Installs the build and test tools the panel needs, skipping each one that is already there:
-#   - the wasm32-unknown-unknown rustc target
-#   - the wasm-bindgen CLI at exactly the version in Cargo.lock (into the cache dir, not ~/.cargo)
-#   - Debian's chromium (browser tests; test tools cannot download browsers here)
-#   - Playwright's test runner (npm, in end2end/, browser download skipped)
-#   - Debian's brotli (the build precompresses the site)
-#   - Debian's prometheus (prometheus and promtool: the alert rules' tests, the Prometheus test)
+#   - the wasm32-unknown-unknown rustc target (the build script builds the front end for it;
+#     wasm-bindgen and the compression run as libraries inside the build, nothing else to install)
+#   - with --browser, the test-only tools: Debian's chromium (test tools cannot download browsers
+#     here), Playwright's test runner (npm, in end2end/, browser download skipped), Debian's
+#     prometheus (prometheus and promtool), systemd (systemd-analyze verifies the service unit)
+#     and man-db (the packaged man page is read back)
+#   - with --package, cargo-deb (scripts/package.sh), into the cache dir, not ~/.cargo
 # Prints the directory to put first on PATH for the tools it installed.
 #
-# Usage: scripts/ensure-tools.sh [--browser]   (--browser also installs the test-only tools:
-#                                               chromium, Playwright and prometheus)
+# Usage: scripts/ensure-tools.sh [--browser] [--package]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,29 +23,37 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   rustup target add wasm32-unknown-unknown >&2
 fi
 
-want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
-have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
-if [ "$have" != "$want" ]; then
-  echo "tools: installing wasm-bindgen-cli $want (about 2 minutes)" >&2
-  # Not --locked: its lock pins a webpki-roots release the reachable registry does not serve.
-  cargo install --quiet --root "$tools" --version "=$want" wasm-bindgen-cli >&2
-fi
+browser=false
+package=false
+for arg in "$@"; do
+  case "$arg" in
+    --browser) browser=true ;;
+    --package) package=true ;;
+    *) echo "usage: scripts/ensure-tools.sh [--browser] [--package]" >&2; exit 2 ;;
+  esac
+done
 
-# The build precompresses the site's files (brotli beside gzip).
-if ! command -v brotli >/dev/null 2>&1; then
-  echo "tools: installing Debian's brotli" >&2
+# Debian packages by the command that proves them installed.
+apt_missing=()
+need() { command -v "$1" >/dev/null 2>&1 || apt_missing+=("$2"); }
+if $browser; then
+  need chromium chromium
+  need systemd-analyze systemd
+  need man man-db
+fi
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  echo "tools: installing Debian's ${apt_missing[*]}" >&2
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq brotli >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${apt_missing[@]}" >&2
 fi
 
-if [ "${1:-}" = "--browser" ]; then
-  if ! command -v chromium >/dev/null 2>&1; then
-    echo "tools: installing Debian's chromium" >&2
-    if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
-    $sudo apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >&2
-  fi
+if $package && ! command -v cargo-deb >/dev/null 2>&1; then
+  echo "tools: installing cargo-deb (about 2 minutes)" >&2
+  cargo install --quiet --locked --root "$tools" cargo-deb >&2
+fi
+
+if $browser; then
   if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
     echo "tools: installing Debian's prometheus" >&2
     if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi

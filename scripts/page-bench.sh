@@ -19,7 +19,7 @@ trap cleanup EXIT
 # The demo's files settle first (the snapshot is kept only for inputs older than 2 s).
 sleep 2.5
 OPENCLAW_PANEL_LOG=warn "$bin" serve --state-dir "$tmp/state/.openclaw" --data-dir "$tmp/data" \
-  --bind "127.0.0.1:$port" --no-process-env --site-root target/site --alert-interval 0 >"$tmp/log" 2>&1 &
+  --bind "127.0.0.1:$port" --no-process-env --alert-interval 0 >"$tmp/log" 2>&1 &
 pid=$!
 base="http://127.0.0.1:$port"
 for _ in $(seq 100); do [ -s "$tmp/data/setup-url" ] && curl -sf -o /dev/null "$base/login" && break; sleep 0.1; done

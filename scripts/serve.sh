@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh --release
-exec target/release/openclaw-auth-panel serve --site-root target/site "$@"
+exec target/release/openclaw-auth-panel serve "$@"

@@ -62,7 +62,7 @@ export async function startPanel(tmp: string, state: string, extra: string[] = [
   const log = path.join(tmp, 'panel.log');
   const server = spawn(
     bin,
-    ['serve', '--state-dir', state, '--data-dir', data, '--bind', `127.0.0.1:${port}`, '--no-process-env', '--site-root', path.join(root, 'target/site'), ...extra],
+    ['serve', '--state-dir', state, '--data-dir', data, '--bind', `127.0.0.1:${port}`, '--no-process-env', ...extra],
     { cwd: root, detached: true, stdio: ['ignore', 'ignore', fs.openSync(log, 'w')], env: { ...process.env, OPENCLAW_STATE_DIR: '', OPENCLAW_GATEWAY_TOKEN: '' } },
   );
   children.push(server);

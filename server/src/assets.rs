@@ -9,7 +9,11 @@
 //! never compressed per request (`scripts/build.sh` writes the variants; a file without them is
 //! sent raw and the response compression layer leaves an encoded answer alone).
 //!
-//! Invariant: only files of the site root's `pkg/` and its top level are served, by exact name
+//! The files come from the binary itself (`build.rs` embeds the site it builds: only the gzip and
+//! brotli variants of the pkg files, the raw bytes inflated here at start) or, with
+//! `--site-root`, from a built site directory.
+//!
+//! Invariant: only files of the site's `pkg/` and its top level are served, by exact name
 //! from the map built at start: no path from a request ever reaches the file system.
 
 use std::collections::BTreeMap;
@@ -60,43 +64,103 @@ fn content_type(name: &str) -> &'static str {
     }
 }
 
-fn read_dir(dir: &Path, hasher: &mut Sha256) -> std::io::Result<BTreeMap<String, Asset>> {
-    let mut names: Vec<String> = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        if entry.file_type()?.is_file()
-            && let Some(name) = entry.file_name().to_str()
-        {
-            names.push(name.to_owned());
+/// The site as files by relative path (`pkg/<name>`, `<name>`), from either source.
+type Files = BTreeMap<String, Bytes>;
+
+/// The files of a built site directory: `pkg/*` and the top level (dot files skipped).
+fn read_site_dir(site_root: &Path) -> std::io::Result<Files> {
+    let mut files = Files::new();
+    for (dir, prefix) in [(site_root.join("pkg"), "pkg/"), (site_root.to_path_buf(), "")] {
+        for entry in std::fs::read_dir(&dir)? {
+            let entry = entry?;
+            if entry.file_type()?.is_file()
+                && let Some(name) = entry.file_name().to_str()
+                && !name.starts_with('.')
+            {
+                files.insert(format!("{prefix}{name}"), Bytes::from(std::fs::read(entry.path())?));
+            }
         }
     }
-    names.sort();
-    let mut out = BTreeMap::new();
-    for name in &names {
-        if name.ends_with(".gz") || name.ends_with(".br") || name.starts_with('.') {
-            continue;
-        }
-        let raw = Bytes::from(std::fs::read(dir.join(name))?);
-        let variant = |suffix: &str| -> std::io::Result<Option<Bytes>> {
-            let file = format!("{name}.{suffix}");
-            if names.contains(&file) { Ok(Some(Bytes::from(std::fs::read(dir.join(&file))?))) } else { Ok(None) }
+    Ok(files)
+}
+
+/// The site built into the binary by `build.rs` (`$OUT_DIR/site`): the compressed variants of the
+/// pkg files and the top-level files as they are.
+#[derive(rust_embed::Embed)]
+#[folder = "$OUT_DIR/site"]
+struct EmbeddedSite;
+
+fn embedded_files() -> Files {
+    EmbeddedSite::iter()
+        .filter(|path| !path.rsplit('/').next().unwrap_or("").starts_with('.'))
+        .filter_map(|path| {
+            let file = EmbeddedSite::get(&path)?;
+            let bytes = match file.data {
+                std::borrow::Cow::Borrowed(data) => Bytes::from_static(data),
+                std::borrow::Cow::Owned(data) => Bytes::from(data),
+            };
+            Some((path.into_owned(), bytes))
+        })
+        .collect()
+}
+
+/// Why the site cannot be served.
+#[derive(Debug, thiserror::Error)]
+pub enum AssetsError {
+    #[error("cannot read the site: {0}")]
+    Read(#[from] std::io::Error),
+    #[error("{0}.gz is not valid gzip ({1}); rebuild the site")]
+    Inflate(String, std::io::Error),
+}
+
+/// The raw bytes of a file that ships only compressed (the embedded site), from its gzip variant.
+fn inflate(gzip: &[u8]) -> std::io::Result<Bytes> {
+    use std::io::Read;
+    let mut raw = Vec::with_capacity(gzip.len() * 4);
+    flate2::read::GzDecoder::new(gzip).read_to_end(&mut raw)?;
+    Ok(Bytes::from(raw))
+}
+
+/// Assets by name.
+type ByName = BTreeMap<String, Asset>;
+
+/// Groups `files` by name with their variants: those under `pkg/`, and those at the top level.
+fn index(files: &Files, hasher: &mut Sha256) -> Result<(ByName, ByName), AssetsError> {
+    // Every name that is a file or the base of a variant.
+    let mut names: Vec<&str> = files
+        .keys()
+        .map(|path| path.strip_suffix(".gz").or_else(|| path.strip_suffix(".br")).unwrap_or(path))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let (mut pkg, mut top) = (BTreeMap::new(), BTreeMap::new());
+    for path in names {
+        let gzip = files.get(&format!("{path}.gz")).cloned();
+        let raw = match (files.get(path), &gzip) {
+            (Some(raw), _) => raw.clone(),
+            (None, Some(gz)) => inflate(gz).map_err(|e| AssetsError::Inflate(path.to_owned(), e))?,
+            // A lone .br: not servable to every client, so not served at all.
+            (None, None) => continue,
         };
         let digest = Sha256::digest(&raw);
+        let name = path.strip_prefix("pkg/").unwrap_or(path);
         hasher.update(name.as_bytes());
         hasher.update(digest);
         let etag = format!("\"{}\"", hex_prefix(&digest, 20));
-        out.insert(
-            name.clone(),
-            Asset {
-                content_type: content_type(name),
-                gzip: variant("gz")?,
-                brotli: variant("br")?,
-                raw,
-                etag: HeaderValue::from_str(&etag).expect("hex is a valid header value"),
-            },
-        );
+        let asset = Asset {
+            content_type: content_type(name),
+            gzip,
+            brotli: files.get(&format!("{path}.br")).cloned(),
+            raw,
+            etag: HeaderValue::from_str(&etag).expect("hex is a valid header value"),
+        };
+        if path.starts_with("pkg/") {
+            pkg.insert(name.to_owned(), asset);
+        } else if !path.contains('/') {
+            top.insert(name.to_owned(), asset);
+        }
     }
-    Ok(out)
+    Ok((pkg, top))
 }
 
 fn hex_prefix(bytes: &[u8], n: usize) -> String {
@@ -104,12 +168,28 @@ fn hex_prefix(bytes: &[u8], n: usize) -> String {
 }
 
 impl Assets {
-    /// Reads `<site_root>/pkg/*` and the files at `<site_root>`'s top level.
-    pub fn load(site_root: &Path) -> std::io::Result<Self> {
+    /// Reads `<site_root>/pkg/*` and the files at `<site_root>`'s top level (`--site-root`).
+    pub fn load(site_root: &Path) -> Result<Self, AssetsError> {
+        Self::from_files(&read_site_dir(site_root)?)
+    }
+
+    /// The site built into this binary.
+    pub fn embedded() -> Result<Self, AssetsError> {
+        Self::from_files(&embedded_files())
+    }
+
+    fn from_files(files: &Files) -> Result<Self, AssetsError> {
         let mut hasher = Sha256::new();
-        let pkg = read_dir(&site_root.join("pkg"), &mut hasher)?;
-        let top = read_dir(site_root, &mut hasher)?;
+        let (pkg, top) = index(files, &mut hasher)?;
         Ok(Self { hash: hex_prefix(&hasher.finalize(), 16), pkg, top })
+    }
+
+    /// Whether the wasm, its JS glue and the stylesheet are all there (a page can hydrate).
+    pub fn is_complete(&self) -> bool {
+        let name = crate::http::OUTPUT_NAME;
+        [format!("{name}_bg.wasm"), format!("{name}.js"), format!("{name}.css")]
+            .iter()
+            .all(|f| self.pkg.contains_key(f))
     }
 
     /// No files (a router without a built site).

@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 /// Manage the model-provider credentials of an OpenClaw gateway host from a browser.
 #[derive(Debug, Parser)]
-#[command(name = "openclaw-auth-panel", version, about, long_about = None)]
+#[command(name = "openclaw-auth-panel", version = crate::service_cmd::VERSION, about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -48,6 +48,20 @@ pub enum Command {
     /// cron (`check --once`, exit codes as `status --check`). `serve` evaluates by itself every
     /// --alert-interval minutes and after every write.
     Alerts(AlertsArgs),
+    /// Run the panel as a systemd user service of this user (the one OpenClaw's gateway runs as):
+    /// `install` writes the unit and starts it at every login (or boot, with lingering),
+    /// `status` shows whether it runs, where, and the setup URL of a first start, `uninstall`
+    /// removes it.
+    Service(ServiceArgs),
+    /// Write the man pages or the shell completions (bash, zsh, fish) into a directory.
+    #[command(hide = true)]
+    Generate {
+        #[arg(value_enum)]
+        what: GenerateWhat,
+        /// The directory to write into (created if needed).
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
     /// Write the demo state (sample profiles of every type, state and storage era) into a
     /// directory, for tests and screenshots. The secrets in it are fake.
     #[command(hide = true)]
@@ -149,8 +163,8 @@ pub struct ServeArgs {
     #[arg(long, env = "OPENCLAW_PANEL_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
 
-    /// The built site (wasm, JS, CSS). Default: beside the binary (site/ next to it, else ../site,
-    /// where scripts/build.sh puts it); never the current directory.
+    /// Serve the site (wasm, JS, CSS) from this built site directory instead of the one built into
+    /// the binary.
     #[arg(long, env = "OPENCLAW_PANEL_SITE_ROOT", value_name = "DIR")]
     pub site_root: Option<PathBuf>,
 }
@@ -607,4 +621,87 @@ pub struct AlertsCheckArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum GenerateWhat {
+    /// Man pages: openclaw-auth-panel.1 and one per command.
+    Man,
+    /// Shell completions for bash, zsh and fish.
+    Completions,
+}
+
+#[derive(Debug, Args)]
+pub struct ServiceArgs {
+    #[command(subcommand)]
+    pub command: ServiceCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServiceCommand {
+    /// Write ~/.config/systemd/user/openclaw-auth-panel.service (this binary, the state and data
+    /// dirs) and its flags file ~/.config/openclaw-auth-panel/panel.env, then
+    /// `systemctl --user daemon-reload` and `enable --now`. Run again after an upgrade or to
+    /// change a flag given here; other flags: edit the flags file.
+    Install(ServiceInstallArgs),
+    /// Stop and disable the service and remove its unit. The flags file and the panel's data
+    /// (admin password, certificate, history) are kept.
+    Uninstall(ServiceUninstallArgs),
+    /// Whether the service is installed and running, its address, and the setup URL of a first
+    /// start. Exit 0 running, 3 installed but not running, 4 not installed.
+    Status(ServiceStatusArgs),
+    /// Print the unit as the Debian package ships it (paths by systemd specifier), for packagers.
+    #[command(hide = true)]
+    Unit {
+        /// The binary's installed path.
+        #[arg(long, value_name = "FILE", default_value = "/usr/bin/openclaw-auth-panel")]
+        exec: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ServiceInstallArgs {
+    /// A user unit, run as you (the default, and the only kind: the panel manages your
+    /// ~/.openclaw, as OpenClaw's gateway service runs as you).
+    #[arg(long, default_value_t = true)]
+    pub user: bool,
+
+    /// OpenClaw's state directory the service manages. Default: as `serve` finds it now
+    /// ($OPENCLAW_STATE_DIR, else ~/.openclaw), written into the unit.
+    #[arg(long, env = "OPENCLAW_STATE_DIR", value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub data: DataDirArgs,
+
+    /// The address the service listens on (OPENCLAW_PANEL_BIND in the flags file). Default:
+    /// 127.0.0.1:18785, or what the flags file already says.
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<SocketAddr>,
+
+    /// Serve HTTPS with the self-signed certificate (OPENCLAW_PANEL_TLS in the flags file).
+    #[arg(long)]
+    pub tls: bool,
+
+    /// Write the files only; print the systemctl commands instead of running them.
+    #[arg(long)]
+    pub no_start: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServiceUninstallArgs {
+    /// A user unit (the default and only kind).
+    #[arg(long, default_value_t = true)]
+    pub user: bool,
+
+    /// Remove the unit file only; do not call systemctl.
+    #[arg(long)]
+    pub no_stop: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServiceStatusArgs {
+    /// A user unit (the default and only kind).
+    #[arg(long, default_value_t = true)]
+    pub user: bool,
 }

@@ -18,7 +18,6 @@
 //! Host/Origin guard, the body limit, the timeout, compression and the session cookie.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -46,20 +45,18 @@ pub use crate::limits::{BODY_LIMIT, REQUEST_TIMEOUT};
 /// The name wasm-bindgen gives the built files (`pkg/<name>.js`, `pkg/<name>_bg.wasm`).
 pub const OUTPUT_NAME: &str = "openclaw-auth-panel";
 
-/// Leptos options for a built site at `site_root`.
-pub fn site_options(site_root: PathBuf, addr: SocketAddr) -> LeptosOptions {
-    LeptosOptions::builder()
-        .output_name(OUTPUT_NAME)
-        .site_root(site_root.to_string_lossy().into_owned())
-        .site_pkg_dir("pkg")
-        .site_addr(addr)
-        .build()
+/// Leptos options for the panel listening on `addr`. The site's files are [`Assets`]
+/// (`crate::assets`), never read through Leptos' `site_root`.
+pub fn site_options(addr: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder().output_name(OUTPUT_NAME).site_pkg_dir("pkg").site_addr(addr).build()
 }
 
 /// Everything the router serves with.
 pub struct PanelApp {
     pub service: PanelService,
     pub options: LeptosOptions,
+    /// The site's static files (embedded, or from `--site-root`); empty in router-only tests.
+    pub assets: crate::assets::Assets,
     pub monitoring_token: SecretString,
     pub guard: crate::guard::GuardPolicy,
     pub auth: AuthService,
@@ -88,14 +85,9 @@ pub struct RouteGroups {
 impl RouteGroups {
     /// The panel's own routes in their groups.
     pub fn new(app: PanelApp) -> Self {
-        let PanelApp { service, mut options, monitoring_token, guard, auth, site } = app;
+        let PanelApp { service, mut options, assets, monitoring_token, guard, auth, site } = app;
         // The built files, in memory with their precompressed variants; the page names them under
-        // this build's hash. No site (tests of the router alone): nothing is served under /pkg/.
-        let assets =
-            crate::assets::Assets::load(std::path::Path::new(options.site_root.as_ref())).unwrap_or_else(|e| {
-                tracing::warn!(site_root = %options.site_root, error = %e, "no built site to serve");
-                crate::assets::Assets::empty()
-            });
+        // this build's hash.
         options.site_pkg_dir = assets.pkg_dir().into();
         let context = {
             let (service, site, options) = (service.clone(), site, options.clone());

@@ -1,7 +1,7 @@
 //! `openclaw-auth-panel`: the web panel and its command line.
 
 use panel_server::{
-    alerts_cmd, auth_cmd, cli, demo, doctor_cmd, gateway_cmd, password_cmd, probe_cmd, serve, status_cmd,
+    alerts_cmd, auth_cmd, cli, demo, doctor_cmd, gateway_cmd, password_cmd, probe_cmd, serve, service_cmd, status_cmd,
 };
 
 use std::process::ExitCode;
@@ -14,13 +14,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("OPENCLAW_PANEL_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    panel_server::logging::init();
     match cli.command {
         cli::Command::Serve(args) => serve::run(args),
         cli::Command::Status(args) => status_cmd::run(args),
@@ -34,6 +28,13 @@ fn main() -> ExitCode {
         cli::Command::Alerts(args) => alerts_cmd::run(args.command),
         cli::Command::Auth(args) => auth_cmd::run_auth(args.command),
         cli::Command::Env(args) => auth_cmd::run_env(args.command),
+        cli::Command::Service(args) => match args.command {
+            cli::ServiceCommand::Install(args) => service_cmd::install(args),
+            cli::ServiceCommand::Uninstall(args) => service_cmd::uninstall(args),
+            cli::ServiceCommand::Status(args) => service_cmd::status(args),
+            cli::ServiceCommand::Unit { exec } => service_cmd::print_unit(&exec),
+        },
+        cli::Command::Generate { what, dir } => service_cmd::generate(what, &dir),
         cli::Command::ResetPassword(args) => password_cmd::run(&args.data.resolve()),
         cli::Command::SeedDemo { state_dir } => {
             let not_empty = std::fs::read_dir(&state_dir).map(|mut d| d.next().is_some()).unwrap_or(false);

@@ -1,7 +1,7 @@
 //! `serve`: resolve the state location, build the router, listen.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use openclaw_state::StateLocation;
@@ -25,9 +25,11 @@ pub fn panel_config(args: &StateArgs) -> PanelConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     #[error(
-        "the built site was not found at {0}: run `scripts/build.sh` first (it builds the wasm and CSS), or pass --site-root"
+        "--site-root {0} is not a built site ({1}): give the directory `scripts/build.sh --site` writes (target/site), or leave the flag out to serve the site built into the binary"
     )]
-    NoSite(PathBuf),
+    NoSite(PathBuf, String),
+    #[error("this binary carries no usable site ({0}): rebuild it with `cargo build -p server`")]
+    NoEmbeddedSite(String),
     #[error("cannot create the demo state: {0}")]
     Demo(std::io::Error),
     #[error("cannot listen on {addr}: {source}")]
@@ -52,29 +54,33 @@ pub fn run(args: ServeArgs) -> ExitCode {
     }
 }
 
-/// The built site: `--site-root` when given; else beside the binary (`site/` next to it, or
-/// `../site` as `scripts/build.sh` lays out `target/`). Never the working directory: a panel
-/// started in a directory another user can write would serve that user's script to the admin
-/// (security issue 15, item 7).
-fn site_root(flag: Option<PathBuf>) -> Result<PathBuf, ServeError> {
-    if let Some(dir) = flag {
-        return if dir.join("pkg").is_dir() { Ok(dir) } else { Err(ServeError::NoSite(dir)) };
+/// The site to serve: the one built into the binary, or a built site dir given with
+/// `--site-root` (a front end rebuilt without rebuilding the server). Never looked for in the
+/// working directory or beside the binary: a panel started in a directory another user can write
+/// would serve that user's script to the admin (security issue 15, item 7).
+fn site(flag: Option<&Path>) -> Result<crate::assets::Assets, ServeError> {
+    let assets = match flag {
+        Some(dir) => {
+            crate::assets::Assets::load(dir).map_err(|e| ServeError::NoSite(dir.to_path_buf(), e.to_string()))?
+        }
+        None => crate::assets::Assets::embedded().map_err(|e| ServeError::NoEmbeddedSite(e.to_string()))?,
+    };
+    if !assets.is_complete() {
+        return Err(match flag {
+            Some(dir) => ServeError::NoSite(dir.to_path_buf(), "no pkg/ with the wasm, its JS and the CSS".to_owned()),
+            None => ServeError::NoEmbeddedSite("the wasm, its JS or the CSS is missing".to_owned()),
+        });
     }
-    let exe_dir = std::env::current_exe()
-        .and_then(|exe| exe.canonicalize())
-        .ok()
-        .and_then(|exe| exe.parent().map(PathBuf::from))
-        .unwrap_or_default();
-    let candidates = [exe_dir.join("site"), exe_dir.parent().map(|d| d.join("site")).unwrap_or_default()];
-    candidates
-        .iter()
-        .find(|dir| dir.is_absolute() && dir.join("pkg").is_dir())
-        .cloned()
-        .ok_or_else(|| ServeError::NoSite(candidates[1].clone()))
+    Ok(assets)
 }
 
 fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
-    let site_root = site_root(args.site_root.clone())?;
+    let assets = site(args.site_root.as_deref())?;
+    // The runtime first: the stop signals are caught from here on, and the router's session store
+    // starts its pruning task on it.
+    let runtime = tokio::runtime::Runtime::new().map_err(ServeError::Server)?;
+    let _entered = runtime.enter();
+    let signal = shutdown_signal().map_err(ServeError::Server)?;
     // The demo dir lives as long as the server; it is removed on exit.
     let mut _demo_dir = None;
     let config = if args.demo {
@@ -177,15 +183,13 @@ fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
         ..Default::default()
     });
     let guard = crate::guard::GuardPolicy::for_bind(local, tls.is_some(), &args.allowed_hosts);
-    // The runtime first: the router's session store starts its pruning task on it.
-    let runtime = tokio::runtime::Runtime::new().map_err(ServeError::Server)?;
-    let _entered = runtime.enter();
     if args.alert_interval > 0 {
         runtime.spawn(service.clone().run_alert_monitor());
     }
     let router = crate::http::router(crate::http::PanelApp {
         service,
-        options: crate::http::site_options(site_root, local),
+        options: crate::http::site_options(local),
+        assets,
         monitoring_token: token,
         guard,
         auth,
@@ -196,9 +200,25 @@ fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
     limits.exempt = args.trusted_proxies.clone();
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener).map_err(ServeError::Server)?;
-        crate::listener::serve(listener, tls, router, limits, shutdown_signal()).await;
+        // Under systemd (`Type=notify`): ready now that the socket listens and the router is
+        // built; "stopping" once SIGTERM arrives, while in-flight requests drain. Without
+        // NOTIFY_SOCKET both are no-ops.
+        notify(&[sd_notify::NotifyState::Ready, sd_notify::NotifyState::Status(&format!("serving on {base}/"))]);
+        let shutdown = async {
+            signal.await;
+            tracing::info!("stopping: finishing the requests in flight (at most 5 s)");
+            notify(&[sd_notify::NotifyState::Stopping]);
+        };
+        crate::listener::serve(listener, tls, router, limits, shutdown).await;
         Ok(())
     })
+}
+
+/// Tells systemd the service's state; a failure is logged, never fatal (the panel still serves).
+fn notify(state: &[sd_notify::NotifyState<'_>]) {
+    if let Err(e) = sd_notify::notify(false, state) {
+        tracing::warn!(error = %e, "cannot notify systemd");
+    }
 }
 
 /// `127.0.0.1:18785`, `[::1]:18785`; an unspecified bind address is shown as loopback (the
@@ -230,24 +250,17 @@ fn certificate_names(bind: SocketAddr, allowed_hosts: &[String]) -> Vec<String> 
     names
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+/// SIGTERM (systemd's stop) or SIGINT (Ctrl-C), caught from the moment this is called: the
+/// handlers are installed here, before readiness is announced, so a stop that comes right after
+/// the start is still a clean one (the async part only waits).
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    Ok(async move {
         tokio::select! {
-            _ = ctrl_c => {},
             _ = term.recv() => {},
+            _ = interrupt.recv() => {},
         }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = ctrl_c.await;
-    }
+    })
 }

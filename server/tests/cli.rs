@@ -14,13 +14,9 @@ fn serve_banner(dir: &std::path::Path, extra: &[&str]) -> String {
 /// The same on another bind address.
 fn serve_banner_on(dir: &std::path::Path, bind: &str, extra: &[&str]) -> String {
     use std::io::{BufRead, BufReader};
-    let site = dir.join("site");
-    std::fs::create_dir_all(site.join("pkg")).unwrap();
     let mut child = panel()
         .args(["serve", "--bind", bind, "--state-dir"])
         .arg(dir.join("state"))
-        .arg("--site-root")
-        .arg(&site)
         .arg("--data-dir")
         .arg(dir.join("data"))
         .args(extra)
@@ -113,12 +109,22 @@ fn reset_password_reads_stdin_checks_the_policy_and_writes_argon2id_private() {
 }
 
 #[test]
-fn serve_without_a_built_site_says_how_to_build_it() {
+fn a_site_root_that_is_not_a_built_site_is_refused_with_what_to_give() {
     let dir = tempfile::tempdir().unwrap();
-    let out =
-        panel().args(["serve", "--demo", "--bind", "127.0.0.1:0", "--site-root"]).arg(dir.path()).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("scripts/build.sh"));
+    std::fs::create_dir_all(dir.path().join("pkg")).unwrap();
+    std::fs::write(dir.path().join("pkg/openclaw-auth-panel.js"), "half a site").unwrap();
+    for root in [dir.path().to_path_buf(), dir.path().join("missing")] {
+        let out = panel()
+            .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--data-dir"])
+            .arg(dir.path().join("data"))
+            .arg("--site-root")
+            .arg(&root)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("is not a built site") && stderr.contains("leave the flag out"), "{stderr}");
+    }
 }
 
 #[test]
@@ -165,39 +171,30 @@ fn seed_demo_writes_a_private_state_dir_and_refuses_a_used_one() {
 }
 
 #[test]
-fn the_site_is_never_taken_from_the_working_directory() {
+fn the_binary_serves_the_site_built_into_it_from_any_directory_and_never_one_found_there() {
     use std::io::{BufRead, BufReader, Read, Write};
     let dir = tempfile::tempdir().unwrap();
     let bin_dir = dir.path().join("bin");
     std::fs::create_dir_all(&bin_dir).unwrap();
     let bin = bin_dir.join("openclaw-auth-panel");
-    let built = env!("CARGO_BIN_EXE_openclaw-auth-panel");
-    if std::fs::hard_link(built, &bin).is_err() {
-        std::fs::copy(built, &bin).unwrap();
-    }
-    // Another user's directory with a planted site where the old default looked.
+    std::fs::copy(env!("CARGO_BIN_EXE_openclaw-auth-panel"), &bin).unwrap();
+    // Another user's directory with a planted site where old defaults looked, and one beside
+    // the binary: neither is served.
     let work = dir.path().join("work");
     std::fs::create_dir_all(work.join("target/site/pkg")).unwrap();
     std::fs::write(work.join("target/site/pkg/openclaw-auth-panel.js"), "planted()").unwrap();
+    std::fs::create_dir_all(bin_dir.join("site/pkg")).unwrap();
+    std::fs::write(bin_dir.join("site/pkg/openclaw-auth-panel.js"), "beside()").unwrap();
     let serve = |bin: &std::path::Path| {
         let mut cmd = Command::new(bin);
         cmd.current_dir(&work)
             .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--data-dir"])
             .arg(dir.path().join("data"))
             .env_remove("OPENCLAW_PANEL_SITE_ROOT")
+            .env("HOME", dir.path())
             .env("OPENCLAW_PANEL_LOG", "warn");
         cmd
     };
-
-    // No site beside the binary: refused; the planted one is not served.
-    let out = serve(&bin).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("scripts/build.sh") && !stderr.contains("work/target"), "{stderr}");
-
-    // A site beside the binary is used, whatever the working directory holds.
-    std::fs::create_dir_all(bin_dir.join("site/pkg")).unwrap();
-    std::fs::write(bin_dir.join("site/pkg/openclaw-auth-panel.js"), "beside()").unwrap();
     let mut child = serve(&bin).stderr(std::process::Stdio::piped()).spawn().unwrap();
     // Read the banner for the port, and keep draining stderr (a closed pipe would stop the server).
     let (tx, rx) = std::sync::mpsc::channel();
@@ -218,5 +215,6 @@ fn the_site_is_never_taken_from_the_working_directory() {
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-    assert!(answer.contains("beside()") && !answer.contains("planted()"), "{answer}");
+    assert!(answer.contains("__wbindgen"), "wasm-bindgen's glue");
+    assert!(!answer.contains("beside()") && !answer.contains("planted()"), "{answer}");
 }

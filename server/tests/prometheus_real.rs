@@ -162,16 +162,12 @@ fn prometheus_scrapes_the_panel_with_its_token_and_fires_the_expiring_alert() {
     let tmp = tempfile::tempdir().unwrap();
     let state = state(tmp.path());
     let data = tmp.path().join("panel-data");
-    let site = tmp.path().join("site");
-    std::fs::create_dir_all(site.join("pkg")).unwrap();
 
     let mut panel = Running::start(
         "the panel",
         Command::new(env!("CARGO_BIN_EXE_openclaw-auth-panel"))
             .args(["serve", "--no-process-env", "--bind", "127.0.0.1:0", "--state-dir"])
             .arg(&state)
-            .arg("--site-root")
-            .arg(&site)
             .arg("--data-dir")
             .arg(&data)
             .env_remove("OPENCLAW_STATE_DIR")

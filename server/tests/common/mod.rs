@@ -139,7 +139,8 @@ impl Panel {
         let bind = SocketAddr::from(([127, 0, 0, 1], PORT));
         let app = http::PanelApp {
             service,
-            options: http::site_options(dir.path().join("site"), bind),
+            options: http::site_options(bind),
+            assets: panel_server::assets::Assets::load(&dir.path().join("site")).unwrap(),
             monitoring_token: SecretString::from(TOKEN),
             guard: panel_server::guard::GuardPolicy::for_bind(bind, tls, &[]),
             auth: auth.clone(),
