@@ -6,7 +6,8 @@
 //! gateway's own service is a user unit too), `Type=notify` (ready once listening), restarted on
 //! failure, sandboxed to what it needs: the system read-only, the home read-only but for the
 //! OpenClaw state dir and the panel's data dir, a private /tmp, IP and Unix sockets only, the
-//! `@system-service` system calls.
+//! `@system-service` system calls. Only directives a per-user service manager supports
+//! (systemd.exec(5)): the mount namespaces through `PrivateUsers=yes`, no `ProtectControlGroups=`.
 //!
 //! Invariants: flags live in the environment file, never in `ExecStart=`, so an upgrade that
 //! rewrites the unit keeps them; the state and data dirs are in the unit itself, because the
@@ -103,7 +104,10 @@ TimeoutStartSec=60s
 TimeoutStopSec=15s
 UMask=0077
 
-# Sandbox: read-only system and home, but for OpenClaw's state and the panel's own data.
+# Sandbox: read-only system and home, but for OpenClaw's state and the panel's own data. A user
+# manager sets up the namespaces below only inside a user namespace of the service's own
+# (PrivateUsers=yes; the user stays itself in it, others appear as nobody).
+PrivateUsers=yes
 NoNewPrivileges=yes
 ProtectSystem=strict
 ProtectHome=read-only
@@ -113,7 +117,6 @@ PrivateDevices=yes
 ProtectKernelTunables=yes
 ProtectKernelModules=yes
 ProtectKernelLogs=yes
-ProtectControlGroups=yes
 ProtectClock=yes
 ProtectHostname=yes
 RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK
