@@ -79,7 +79,9 @@ test('profiles page: every era, state and mask; no secret anywhere', async ({ pa
   await expect(row('anthropic:manual')).toContainText('expires in 30d');
   await expect(row('anthropic:manual')).toContainText('next');
   await expect(row('anthropic:default')).toHaveAttribute('data-status', 'static');
-  await expect(row('anthropic:default')).toContainText(/cooldown [34]m/);
+  // The demo's cooldown ends 45 min after the server wrote the state; the specs before this one
+  // (a real gateway among them) take minutes, so the time left is a range, never one value.
+  await expect(row('anthropic:default')).toContainText(/cooldown (4[0-5]|[1-3][0-9])m/);
   await expect(row('anthropic:default')).toContainText('rate_limit');
   await expect(row('openai-codex:me@example.com')).toHaveAttribute('data-status', 'expiring');
   await expect(row('openai-codex:me@example.com')).toContainText(/expires in [56]h/);

@@ -30,8 +30,12 @@ fn service(state: Option<&StateArgs>, data: &DataDirArgs, settings: AlertSetting
     PanelService::new(config).with_alerts(settings)
 }
 
-fn settings(public_url: Option<&str>) -> AlertSettings {
-    AlertSettings { links: panel_alerts::Links::new(public_url.unwrap_or("").to_owned()), ..AlertSettings::default() }
+/// Links go to `--public-url`, else where `serve` last said it is (its data dir's `public-url`),
+/// else they stay relative (no `serve` has run with this data dir).
+fn settings(public_url: Option<&str>, data: &DataDirArgs) -> AlertSettings {
+    let base =
+        public_url.map(str::to_owned).or_else(|| crate::data_dir::public_url(&data.resolve())).unwrap_or_default();
+    AlertSettings { links: panel_alerts::Links::new(base), ..AlertSettings::default() }
 }
 
 fn print(result: std::io::Result<()>) {
@@ -49,7 +53,7 @@ pub fn run(command: AlertsCommand) -> ExitCode {
     };
     match command {
         AlertsCommand::List(args) => {
-            let service = service(None, &args.data, settings(None));
+            let service = service(None, &args.data, settings(None, &args.data));
             match runtime.block_on(service.alerts_view()) {
                 Ok(view) => {
                     let mut out = std::io::stdout().lock();
@@ -94,7 +98,7 @@ pub fn run(command: AlertsCommand) -> ExitCode {
                 from: args.from.clone().unwrap_or_default(),
                 to: args.to.clone().unwrap_or_default(),
             };
-            let service = service(None, &args.data, settings(None));
+            let service = service(None, &args.data, settings(None, &args.data));
             match runtime.block_on(service.alerts_add(&crate::auth_cmd::actor(), &request)) {
                 Ok(c) => {
                     println!(
@@ -112,7 +116,7 @@ pub fn run(command: AlertsCommand) -> ExitCode {
             }
         }
         AlertsCommand::Remove(args) => {
-            let service = service(None, &args.data, settings(None));
+            let service = service(None, &args.data, settings(None, &args.data));
             match runtime.block_on(service.alerts_remove(&crate::auth_cmd::actor(), &args.channel)) {
                 Ok(()) => {
                     println!("removed {}", args.channel);
@@ -122,7 +126,7 @@ pub fn run(command: AlertsCommand) -> ExitCode {
             }
         }
         AlertsCommand::Test(args) => {
-            let service = service(None, &args.data, settings(args.public_url.as_deref()));
+            let service = service(None, &args.data, settings(args.public_url.as_deref(), &args.data));
             let ids: Vec<String> = if args.all {
                 match runtime.block_on(service.alerts_view()) {
                     Ok(view) => view.channels.into_iter().map(|c| c.id).collect(),
@@ -155,7 +159,7 @@ pub fn run(command: AlertsCommand) -> ExitCode {
             if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
         }
         AlertsCommand::Check(args) => {
-            let mut alert_settings = settings(args.public_url.as_deref());
+            let mut alert_settings = settings(args.public_url.as_deref(), &args.data);
             alert_settings.window_ms = i64::try_from(args.window.max(1)).unwrap_or(60).saturating_mul(60_000);
             alert_settings.gateway = !args.no_gateway;
             let service = service(Some(&args.state), &args.data, alert_settings);

@@ -595,7 +595,8 @@ pub struct AlertsTestArgs {
     /// Test every channel.
     #[arg(long, conflicts_with = "channel")]
     pub all: bool,
-    /// The panel's address for the message's link.
+    /// The panel's address for the message's link [default: the one the last `serve` with this
+    /// data dir used]
     #[arg(long, env = "OPENCLAW_PANEL_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
 }
@@ -612,7 +613,8 @@ pub struct AlertsCheckArgs {
     /// One message per condition and level per this many minutes.
     #[arg(long, default_value_t = 60, value_name = "MINUTES")]
     pub window: u64,
-    /// The panel's address for the links in alerts.
+    /// The panel's address for the links in alerts [default: the one the last `serve` with this
+    /// data dir used]
     #[arg(long, env = "OPENCLAW_PANEL_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
     /// Do not ask the running gateway (no "differs from disk" or "stopped" alerts).

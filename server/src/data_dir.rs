@@ -11,6 +11,17 @@ use secrecy::{ExposeSecret, SecretString};
 /// The file holding the bearer token for `/metrics` and `/monitoring/status.json`.
 pub const MONITORING_TOKEN_FILE: &str = "monitoring-token";
 
+/// The address `serve` puts in its alerts' links (`--public-url`, else where it listens), written
+/// at each start so that `alerts test` and `alerts check --once` from cron link to the same place.
+pub const PUBLIC_URL_FILE: &str = "public-url";
+
+/// The link base `serve` last wrote, if any.
+pub fn public_url(dir: &Path) -> Option<String> {
+    let text = fs::read_to_string(dir.join(PUBLIC_URL_FILE)).ok()?;
+    let url = text.trim();
+    (url.starts_with("http://") || url.starts_with("https://")).then(|| url.to_owned())
+}
+
 /// Default: `$XDG_STATE_HOME/openclaw-auth-panel`, else `~/.local/state/openclaw-auth-panel`.
 pub fn default_data_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("XDG_STATE_HOME").filter(|d| !d.is_empty()) {

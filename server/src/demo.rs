@@ -96,7 +96,7 @@ pub fn seed(state_dir: &Path, now: i64) -> io::Result<()> {
         "lastGood": { "anthropic": "anthropic:manual" },
         "usageStats": {
             "anthropic:default": {
-                "lastUsed": now - 10 * 60_000, "cooldownUntil": now + 4 * 60_000, "cooldownReason": "rate_limit",
+                "lastUsed": now - 10 * 60_000, "cooldownUntil": now + 45 * 60_000, "cooldownReason": "rate_limit",
                 "cooldownModel": "claude-opus-4-6", "errorCount": 1, "failureCounts": { "rate_limit": 1 }
             },
             "google:default": {

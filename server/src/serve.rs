@@ -132,6 +132,13 @@ fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
     );
     let scheme = if tls.is_some() { "https" } else { "http" };
     let base = format!("{scheme}://{}", display_authority(local));
+    // Where alerts link to, kept for the `alerts …` commands (cron has no flags of serve's).
+    let link_base = args.public_url.clone().unwrap_or_else(|| base.clone());
+    crate::private_fs::write_atomic(
+        &data_dir.join(crate::data_dir::PUBLIC_URL_FILE),
+        format!("{link_base}\n").as_bytes(),
+    )
+    .map_err(|source| ServeError::DataDir { path: data_dir.clone(), source })?;
     eprintln!("openclaw-auth-panel: serving on {base}/");
     if let Some(tls) = &tls {
         eprintln!("openclaw-auth-panel: certificate {}", tls.origin);
@@ -179,7 +186,7 @@ fn run_inner(args: ServeArgs) -> Result<(), ServeError> {
     .with_alerts(panel_service::alerts::AlertSettings {
         interval: std::time::Duration::from_secs(args.alert_interval.max(1) * 60),
         window_ms: i64::try_from(args.alert_window.max(1)).unwrap_or(60).saturating_mul(60_000),
-        links: panel_alerts::Links::new(args.public_url.clone().unwrap_or_else(|| base.clone())),
+        links: panel_alerts::Links::new(link_base),
         ..Default::default()
     });
     let guard = crate::guard::GuardPolicy::for_bind(local, tls.is_some(), &args.allowed_hosts);

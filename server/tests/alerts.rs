@@ -509,3 +509,63 @@ async fn the_demo_state_holds_each_kind_of_condition_once() {
         report.active.iter().map(|c| format!("[{}] {} | {}", c.level, c.title, c.body)).collect::<Vec<_>>().join("\n")
     );
 }
+
+/// `serve` and the `alerts …` commands on one data dir: a channel added from the command line
+/// while the panel runs is used at the panel's next evaluation; two evaluations at once (two
+/// services, each with its own in-process turn, as two processes would be) tell a change once;
+/// a cron `check --once` after them is quiet; a channel that takes warnings (the default) hears
+/// the recovery of the warning it heard; links from the command line go where `serve` said it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_panel_and_the_commands_share_one_book() {
+    let home = tempfile::tempdir().unwrap();
+    let (state, data) = (home.path().join(".openclaw"), home.path().join("panel-data"));
+    let expires = plant(&state, &data, "5h");
+    let http = HttpSink::start();
+    let panel = service(&state, &data);
+    // The panel runs and has evaluated once, with no channel yet.
+    let start = expires - 5 * H + MIN;
+    assert!(panel.alerts_check_at(start).await.unwrap().deliveries.is_empty());
+    // What `serve` writes at its start (tested in cli.rs): its link base.
+    std::fs::write(data.join("public-url"), "https://gw.lan:18785\n").unwrap();
+
+    let url = http.url("/ntfy/shared");
+    let (code, out) = cli(&state, &data, &["alerts", "add", "ntfy", "--name", "phone", "--url", &url], None);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = cli(&state, &data, &["alerts", "test", "phone"], None);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(http.seen("/ntfy/shared")[0].header("click"), Some("https://gw.lan:18785/alerts"));
+
+    let other = service(&state, &data);
+    let at = start + MIN;
+    let (a, b) = tokio::join!(panel.alerts_check_at(at), other.alerts_check_at(at));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.deliveries.len() + b.deliveries.len(), 1, "{a:?}\n{b:?}");
+    assert_eq!(a.events.len() + b.events.len(), 1);
+    let seen = http.seen("/ntfy/shared");
+    assert_eq!(seen.len(), 2, "the test, then the warning once");
+    assert_eq!(seen[1].header("priority"), Some("4"));
+    assert_eq!(seen[1].header("click"), Some("http://127.0.0.1:18785/?agent=main"));
+
+    let (code, out) = cli(&state, &data, &["alerts", "check", "--once", "--no-gateway", "--json"], None);
+    assert_eq!(code, 2, "{out}");
+    let report: serde_json::Value =
+        serde_json::Deserializer::from_str(&out).into_iter().next().unwrap().unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert_eq!(report["events"].as_array().unwrap().len(), 0, "{out}");
+    assert_eq!(http.seen("/ntfy/shared").len(), 2);
+
+    let (code, out) = cli(
+        &state,
+        &data,
+        &["auth", "paste-token", "--provider", "anthropic", "--profile-id", "anthropic:work", "--expires-in", "90d"],
+        Some(TOKEN_NEW),
+    );
+    assert_eq!(code, 0, "{out}");
+    let book = std::fs::read_to_string(data.join("alerts-state.json")).unwrap();
+    let report = panel.alerts_check_at(at + MIN).await.unwrap();
+    assert_eq!(report.deliveries.len(), 1, "{report:?}\nthe book before: {book}\nthe paste: {out}");
+    let seen = http.seen("/ntfy/shared");
+    assert_eq!(seen.len(), 3);
+    assert!(seen[2].header("title").unwrap().starts_with("Recovered: "), "{:?}", seen[2].header("title"));
+    assert_eq!(seen[2].header("priority"), Some("3"));
+    assert!(data.join("alerts.lock").exists());
+}

@@ -49,6 +49,12 @@ fn first_start_prints_a_one_time_setup_url_and_writes_it_private() {
     assert!(banner.contains("within 15 minutes"), "{banner}");
     let file = dir.path().join("data/setup-url");
     assert!(std::fs::read_to_string(&file).unwrap().contains(&url));
+    // The link base for alerts sent by `alerts …` commands: where this serve listens.
+    let base = banner.split("serving on ").nth(1).unwrap().split_whitespace().next().unwrap();
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("data/public-url")).unwrap(),
+        format!("{}\n", base.trim_end_matches('/'))
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

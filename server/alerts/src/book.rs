@@ -8,7 +8,9 @@
 //! delivered message and never loses an undelivered one.
 //!
 //! Invariants: a damaged file is an error naming it, never silently replaced (it may hold the
-//! only copy of a channel's secret); only [`AlertBook`] writes these files.
+//! only copy of a channel's secret); only [`AlertBook`] writes these files, and only under
+//! [`AlertBook::lock`], opened after the lock was taken (so `serve` and an `alerts check --once`
+//! from cron never tell the same change twice, and a channel added by one is seen by the other).
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -23,6 +25,9 @@ use crate::message::{Composer, Message, MessageKind, random_id};
 
 pub const CHANNELS_FILE: &str = "alerts.json";
 pub const STATE_FILE: &str = "alerts-state.json";
+/// Locked (advisory `flock`) by whoever changes the book: `serve` and `alerts …` commands take
+/// turns, each on the files as the last one left them.
+pub const LOCK_FILE: &str = "alerts.lock";
 /// Deliveries kept for the page and `alerts list`.
 pub const KEEP_DELIVERIES: usize = 50;
 /// A message that could not be delivered for this long is dropped (and the drop recorded).
@@ -124,6 +129,13 @@ struct ChannelsFile {
     channels: Vec<ChannelConfig>,
 }
 
+/// The book's lock, held until dropped (`None` inside: the data dir does not exist yet, so there
+/// is no book to share).
+#[derive(Debug)]
+pub struct BookLock {
+    _file: Option<std::fs::File>,
+}
+
 /// The channels and the memory of what was told, in one data dir.
 #[derive(Debug)]
 pub struct AlertBook {
@@ -155,6 +167,20 @@ impl AlertBook {
         let channels: ChannelsFile = load(&dir.join(CHANNELS_FILE))?;
         let state: BookState = load(&dir.join(STATE_FILE))?;
         Ok(Self { dir: dir.to_owned(), channels: channels.channels, state })
+    }
+
+    /// Waits for the book of `dir` to be free (blocking: call it off the async threads), then
+    /// holds it. Open the book after this, not before.
+    pub fn lock(dir: &Path) -> Result<BookLock, AlertError> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = dir.join(LOCK_FILE);
+        let file = match std::fs::OpenOptions::new().create(true).truncate(false).write(true).mode(0o600).open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BookLock { _file: None }),
+            Err(source) => return Err(AlertError::Write { path, source }),
+        };
+        file.lock().map_err(|source| AlertError::Write { path, source })?;
+        Ok(BookLock { _file: Some(file) })
     }
 
     pub fn channels(&self) -> &[ChannelConfig] {
@@ -257,7 +283,7 @@ impl AlertBook {
     ) -> Result<Vec<Event>, AlertError> {
         let events = self.state.ledger.evaluate_for(conditions, now_ms, window_ms, !self.channels.is_empty());
         for channel in &self.channels {
-            let taken: Vec<&Event> = events.iter().filter(|e| e.severity() >= channel.min_severity).collect();
+            let taken: Vec<&Event> = events.iter().filter(|e| e.routing_severity() >= channel.min_severity).collect();
             for message in composer.messages(&taken) {
                 self.state.outbox.push(Pending {
                     channel_id: channel.id.clone(),
@@ -362,6 +388,86 @@ mod tests {
 
     fn ntfy(url: &str) -> ChannelSettings {
         ChannelSettings::Ntfy { url: SecretString::from(url), token: Some(SecretString::from("tk_secret_token")) }
+    }
+
+    fn condition(key: &str, level: &str, severity: Severity) -> Condition {
+        Condition {
+            key: key.to_owned(),
+            level: level.to_owned(),
+            severity,
+            title: format!("{key} {level}"),
+            body: String::new(),
+            link: String::new(),
+            agent: None,
+            provider: None,
+            profile: None,
+        }
+    }
+
+    /// (channel name, message kind, message severity) of what waits in the outbox.
+    fn queued(book: &AlertBook) -> Vec<(String, &'static str, Severity)> {
+        book.outbox()
+            .iter()
+            .map(|p| (book.channel(&p.channel_id).unwrap().name.clone(), p.message.kind.as_str(), p.message.severity))
+            .collect()
+    }
+
+    #[test]
+    fn a_recovery_goes_to_every_channel_that_took_its_alert() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut book = AlertBook::open(dir.path()).unwrap();
+        for (name, min) in [("all", Severity::Info), ("warnings", Severity::Warning), ("errors", Severity::Error)] {
+            book.add_channel(name, min, ntfy("https://ntfy.sh/t"), 0).unwrap();
+        }
+        let composer = Composer { host: "gw", now_ms: 0, alerts_link: "/alerts" };
+        let warning = [condition("lifetime|main|a:b", "expiring-24h", Severity::Warning)];
+        book.evaluate(&warning, 0, 3_600_000, &composer).unwrap();
+        assert_eq!(
+            queued(&book),
+            [("all".to_owned(), "fired", Severity::Warning), ("warnings".to_owned(), "fired", Severity::Warning)]
+        );
+        book.state.outbox.clear();
+        // The new token: good news (info) for those who heard the warning, nothing to the rest.
+        book.evaluate(&[], 1, 3_600_000, &composer).unwrap();
+        assert_eq!(
+            queued(&book),
+            [("all".to_owned(), "recovered", Severity::Info), ("warnings".to_owned(), "recovered", Severity::Info)]
+        );
+        book.state.outbox.clear();
+        let error = [condition("unusable|main|a:b", "disabled", Severity::Error)];
+        book.evaluate(&error, 2, 3_600_000, &composer).unwrap();
+        book.state.outbox.clear();
+        book.evaluate(&[], 3, 3_600_000, &composer).unwrap();
+        assert_eq!(queued(&book).len(), 3, "every channel took the error, every one hears it cleared");
+        assert!(queued(&book).iter().all(|(_, kind, _)| *kind == "recovered"));
+    }
+
+    #[test]
+    fn the_lock_makes_a_second_taker_wait_and_the_book_is_read_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = AlertBook::lock(dir.path()).unwrap();
+        let path = dir.path().to_owned();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let waiter = std::thread::spawn(move || {
+            let _lock = AlertBook::lock(&path).unwrap();
+            let book = AlertBook::open(&path).unwrap();
+            tx.send(book.channels().len()).unwrap();
+        });
+        // The other taker waits while the lock is held; what it reads is what was saved under it.
+        assert!(rx.recv_timeout(std::time::Duration::from_millis(300)).is_err());
+        let mut book = AlertBook::open(dir.path()).unwrap();
+        book.add_channel("phone", Severity::Warning, ntfy("https://ntfy.sh/t"), 0).unwrap();
+        drop(held);
+        assert_eq!(rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap(), 1);
+        waiter.join().unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join(LOCK_FILE)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        // No data dir yet: nothing to share, no error.
+        assert!(AlertBook::lock(&dir.path().join("missing")).is_ok());
     }
 
     #[test]

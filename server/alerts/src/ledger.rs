@@ -61,14 +61,23 @@ pub struct Ledger {
 pub enum Event {
     /// A condition reached a level not told yet.
     Fired { condition: Condition },
-    /// A condition that was told holds no more.
-    Recovered { condition: Condition },
+    /// A condition that was told holds no more. `cleared` is the severity of what was told (the
+    /// condition itself reads as info): a channel hears the recovery when it heard the alert.
+    Recovered {
+        condition: Condition,
+        #[serde(default = "info")]
+        cleared: Severity,
+    },
+}
+
+fn info() -> Severity {
+    Severity::Info
 }
 
 impl Event {
     pub fn condition(&self) -> &Condition {
         match self {
-            Self::Fired { condition } | Self::Recovered { condition } => condition,
+            Self::Fired { condition } | Self::Recovered { condition, .. } => condition,
         }
     }
 
@@ -77,6 +86,15 @@ impl Event {
         match self {
             Self::Fired { condition } => condition.severity,
             Self::Recovered { .. } => Severity::Info,
+        }
+    }
+
+    /// Which channels take it (those whose minimum it reaches): a recovery goes where its alert
+    /// went, or a channel set to warnings would hear "expires in 1 h" and never "recovered".
+    pub fn routing_severity(&self) -> Severity {
+        match self {
+            Self::Fired { condition } => condition.severity,
+            Self::Recovered { cleared, .. } => *cleared,
         }
     }
 
@@ -105,7 +123,8 @@ impl Ledger {
                 if entry.notified.is_some()
                     && let Some(last) = entry.last.clone()
                 {
-                    events.push(Event::Recovered { condition: recovered_words(last) });
+                    let cleared = last.severity;
+                    events.push(Event::Recovered { condition: recovered_words(last), cleared });
                 }
                 entry.level = None;
                 entry.notified = None;

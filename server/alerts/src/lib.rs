@@ -17,7 +17,7 @@ pub mod condition;
 pub mod ledger;
 pub mod message;
 
-pub use book::{AlertBook, AlertError, ChannelHealth, Delivery};
+pub use book::{AlertBook, AlertError, BookLock, ChannelHealth, Delivery};
 pub use channel::{ChannelConfig, ChannelSettings, RetryPolicy, Sender, SmtpSecurity};
 pub use condition::{Condition, GatewayObservation, Inputs, Links, conditions};
 pub use ledger::{DEFAULT_WINDOW_MS, Event, Ledger};

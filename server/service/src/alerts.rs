@@ -4,7 +4,9 @@
 //! changed and delivers it. The monitor inside `serve` evaluates at start, every interval, and
 //! shortly after every write (the writes wake it).
 //!
-//! Invariants: one evaluation at a time (the book's lock), so two never send the same change;
+//! Invariants: one change of the book at a time, across processes too (this process's turn, then
+//! the book's lock file), each on the files as they are then, so two evaluations never send the
+//! same change and a channel added by `alerts add` is heard by a running `serve`;
 //! channel secrets leave only masked (`panel_views::AlertChannelView`); every channel change and
 //! test is recorded in the audit log (History).
 
@@ -66,9 +68,9 @@ pub fn host_name() -> String {
 pub struct AlertMonitor {
     settings: AlertSettings,
     sender: Sender,
-    /// Opened on first use (the data dir may hold a damaged file: that is an error then, not at
-    /// start).
-    book: Mutex<Option<AlertBook>>,
+    /// This process's turn at the book (before its lock file, which a blocked thread would wait
+    /// on).
+    turn: Mutex<()>,
     wake: Notify,
     /// The loop runs in this process (`serve`), not in a one-shot command.
     running: std::sync::atomic::AtomicBool,
@@ -79,7 +81,7 @@ impl AlertMonitor {
         Self {
             sender: Sender::new(settings.retry),
             settings,
-            book: Mutex::new(None),
+            turn: Mutex::new(()),
             wake: Notify::new(),
             running: Default::default(),
         }
@@ -208,16 +210,32 @@ impl PanelService {
         (self.alerts.settings.host.clone(), self.alert_links().page("/alerts"))
     }
 
-    /// The book, opened on first use; `Refused` without a data dir.
-    async fn book(&self) -> Result<tokio::sync::MutexGuard<'_, Option<AlertBook>>, ServiceError> {
-        let Some(dir) = self.config().data_dir.clone() else {
-            return Err(ServiceError::Refused("alerts need the panel's data dir (--data-dir)".to_owned()));
-        };
-        let mut guard = self.alerts.book.lock().await;
-        if guard.is_none() {
-            *guard = Some(AlertBook::open(&dir).map_err(map_error)?);
-        }
-        Ok(guard)
+    fn alert_dir(&self) -> Result<std::path::PathBuf, ServiceError> {
+        self.config()
+            .data_dir
+            .clone()
+            .ok_or_else(|| ServiceError::Refused("alerts need the panel's data dir (--data-dir)".to_owned()))
+    }
+
+    /// The book to change: this process's turn, then the book's lock (shared with `alerts …`
+    /// commands in other processes), then its files as they are now. `Refused` without a data
+    /// dir; a damaged file is an error here, not at start.
+    async fn book(&self) -> Result<BookGuard<'_>, ServiceError> {
+        let dir = self.alert_dir()?;
+        let turn = self.alerts.turn.lock().await;
+        let (lock, book) = crate::error::blocking("alert book", move || {
+            let lock = AlertBook::lock(&dir)?;
+            Ok::<_, AlertError>((lock, AlertBook::open(&dir)?))
+        })
+        .await?
+        .map_err(map_error)?;
+        Ok(BookGuard { book, _lock: lock, _turn: turn })
+    }
+
+    /// The book to show, as its files are now; no waiting on a change in progress (each file is
+    /// replaced whole).
+    fn read_book(&self) -> Result<AlertBook, ServiceError> {
+        AlertBook::open(&self.alert_dir()?).map_err(map_error)
     }
 
     fn audit_alert(&self, actor: &str, action: AuditAction, outcome: Result<Vec<String>, String>) {
@@ -255,8 +273,7 @@ impl PanelService {
         })
         .await?;
         let gateway = self.gateway_observation(&snapshot).await;
-        let mut guard = self.book().await?;
-        let book = guard.as_mut().expect("opened by book()");
+        let mut book = self.book().await?;
         let seen_before = book.gateway_seen(gateway.as_ref().is_some_and(|g| g.running));
         let conditions = panel_alerts::conditions(&Inputs {
             snapshot: &snapshot,
@@ -317,8 +334,7 @@ impl PanelService {
 
     /// The Alerts page.
     pub async fn alerts_view(&self) -> Result<AlertsView, ServiceError> {
-        let guard = self.book().await?;
-        let book = guard.as_ref().expect("opened by book()");
+        let book = self.read_book()?;
         let time = |ms: i64| crate::format_utc(ms);
         Ok(AlertsView {
             channels: book
@@ -390,8 +406,7 @@ impl PanelService {
         let result = async {
             let settings = settings_from_request(request)?;
             let min = request.min_severity.unwrap_or(Severity::Warning);
-            let mut guard = self.book().await?;
-            let book = guard.as_mut().expect("opened by book()");
+            let mut book = self.book().await?;
             book.add_channel(&request.name, min, settings, crate::now_ms()).map_err(map_error)
         }
         .await;
@@ -418,11 +433,7 @@ impl PanelService {
 
     /// Removes a channel (by id or name); recorded in History.
     pub async fn alerts_remove(&self, actor: &str, id: &str) -> Result<(), ServiceError> {
-        let result = async {
-            let mut guard = self.book().await?;
-            guard.as_mut().expect("opened by book()").remove_channel(id).map_err(map_error)
-        }
-        .await;
+        let result = async { self.book().await?.remove_channel(id).map_err(map_error) }.await;
         match &result {
             Ok(c) => self.audit_alert(
                 actor,
@@ -445,8 +456,7 @@ impl PanelService {
         let (host, alerts_link) = self.composer_parts();
         let composer = Composer { host: &host, now_ms, alerts_link: &alerts_link };
         let delivery = {
-            let mut guard = self.book().await?;
-            let book = guard.as_mut().expect("opened by book()");
+            let mut book = self.book().await?;
             book.test(id, &self.alerts.sender, &composer).await.map_err(map_error)
         };
         let delivery = match delivery {
@@ -485,8 +495,7 @@ impl PanelService {
     /// The alert channels' health for `/metrics`. Empty without a data dir or with a damaged
     /// file.
     pub async fn alert_metrics(&self) -> AlertMetrics {
-        let Ok(guard) = self.book().await else { return AlertMetrics::default() };
-        let book = guard.as_ref().expect("opened by book()");
+        let Ok(book) = self.read_book() else { return AlertMetrics::default() };
         AlertMetrics {
             channels: book
                 .channels()
@@ -508,6 +517,26 @@ impl PanelService {
     /// Wakes the monitor after a write.
     pub(crate) fn alerts_wake(&self) {
         self.alerts.wake();
+    }
+}
+
+/// The book while this process changes it; its lock goes with it.
+struct BookGuard<'a> {
+    book: AlertBook,
+    _lock: panel_alerts::BookLock,
+    _turn: tokio::sync::MutexGuard<'a, ()>,
+}
+
+impl std::ops::Deref for BookGuard<'_> {
+    type Target = AlertBook;
+    fn deref(&self) -> &AlertBook {
+        &self.book
+    }
+}
+
+impl std::ops::DerefMut for BookGuard<'_> {
+    fn deref_mut(&mut self) -> &mut AlertBook {
+        &mut self.book
     }
 }
 
