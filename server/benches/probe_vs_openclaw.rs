@@ -73,7 +73,7 @@ fn main() {
         writer.paste(None, "anthropic", Some(name), kind, &secret, None, false, None).unwrap();
     }
     // The running 2026.9.6 gateway uses a store changed behind its back only after it is told.
-    runtime.block_on(panel_gateway::apply::apply_store_change(&target, "main", timeouts)).unwrap();
+    runtime.block_on(panel_gateway::apply::apply_store_change(&target, "main", timeouts, false)).unwrap();
     let ours = |profile: &str| {
         let ms: Vec<f64> = (0..20)
             .map(|_| {

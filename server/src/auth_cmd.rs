@@ -29,7 +29,15 @@ impl WriteArgs {
     }
 }
 
+/// With `--apply`: whether the gateway's port accepted a connection before the write (asked by
+/// [`writer`], which every write command calls first, read by [`finish`]); a gateway that
+/// restarts itself because of the write refuses the apply for a moment.
+static GATEWAY_LISTENED_BEFORE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
 fn writer(args: &WriteArgs) -> Writer {
+    if args.apply {
+        GATEWAY_LISTENED_BEFORE.get_or_init(|| crate::gateway_cmd::listening(&args.state));
+    }
     let writer = Writer::new(crate::serve::panel_config(&args.state).location);
     // Said before the write: a JSON5 config loses its comments when OpenClaw (or we) rewrite it.
     let config = &writer.location().config_path;
@@ -89,8 +97,10 @@ fn finish(
         Ok(report) => {
             // --apply: the running gateway is told (a change to one agent's credentials only;
             // `.env` is read by the gateway only when it starts).
-            let applied = (args.apply && !report.agent.is_empty() && !report.files.is_empty())
-                .then(|| crate::gateway_cmd::apply_note(&args.state, &report.agent, report.profile_id.as_deref()));
+            let applied = (args.apply && !report.agent.is_empty() && !report.files.is_empty()).then(|| {
+                let before = GATEWAY_LISTENED_BEFORE.get().copied().unwrap_or(false);
+                crate::gateway_cmd::apply_note(&args.state, &report.agent, report.profile_id.as_deref(), before)
+            });
             if args.json {
                 let mut body = serde_json::to_value(report).unwrap_or_default();
                 if let Some((must_restart, note)) = &applied {

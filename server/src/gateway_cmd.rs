@@ -122,7 +122,8 @@ pub fn apply(args: GatewayApplyArgs) -> ExitCode {
                 .unwrap_or_else(|| "main".to_owned())
         }
     };
-    let outcome = runtime.block_on(panel_gateway::apply::apply_store_change(&target, &agent, Timeouts::default()));
+    let outcome =
+        runtime.block_on(panel_gateway::apply::apply_store_change(&target, &agent, Timeouts::default(), false));
     let mut out = std::io::stdout().lock();
     let (written, code) = match &outcome {
         Ok(done) => {
@@ -183,9 +184,22 @@ fn write_applied(out: &mut impl Write, agent: &str, done: &panel_gateway::apply:
     Ok(())
 }
 
+/// Whether the gateway of `state` accepts connections on its port now (false when it has none).
+pub fn listening(state: &crate::cli::StateArgs) -> bool {
+    let config = crate::serve::panel_config(state);
+    panel_service::gateway::target(&config, !state.no_process_env)
+        .is_ok_and(|target| panel_gateway::apply::listening(target.port))
+}
+
 /// `--apply` of the write commands: the change applied to the running gateway of `state`, as
 /// after a change from the page; whether it must still restart, and what it did in words.
-pub fn apply_note(state: &crate::cli::StateArgs, agent: &str, profile_id: Option<&str>) -> (bool, String) {
+/// `listened_before`: the gateway's port accepted a connection before the write.
+pub fn apply_note(
+    state: &crate::cli::StateArgs,
+    agent: &str,
+    profile_id: Option<&str>,
+    listened_before: bool,
+) -> (bool, String) {
     let (target, runtime) = match target_and_runtime(
         state,
         &DataDirArgs { data_dir: std::env::var_os("OPENCLAW_PANEL_DATA_DIR").map(Into::into) },
@@ -193,7 +207,7 @@ pub fn apply_note(state: &crate::cli::StateArgs, agent: &str, profile_id: Option
         Ok(pair) => pair,
         Err(_) => return (true, "not applied to the running gateway (see above)".to_owned()),
     };
-    runtime.block_on(panel_service::gateway::apply_note(target, agent, profile_id))
+    runtime.block_on(panel_service::gateway::apply_note(target, agent, profile_id, listened_before))
 }
 
 pub fn restart(args: GatewayRestartArgs) -> ExitCode {

@@ -14,6 +14,8 @@
 //! Invariant: nothing here restarts a gateway; a change that needs a restart says so in its
 //! outcome (the restart comes only after the admin confirms it, elsewhere).
 
+use std::time::Duration;
+
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -126,11 +128,44 @@ pub async fn listed(client: &mut GatewayClient, agent: &str) -> Result<Option<Li
 }
 
 /// Makes the gateway of `target` re-read `agent`'s credentials, then reads back what it lists.
+/// `listened_before`: the gateway's port accepted a connection just before the write (see
+/// [`listening`]), so a refused one now is a restart, not an absent gateway.
 pub async fn apply_store_change(
     target: &GatewayTarget,
     agent: &str,
     timeouts: Timeouts,
+    listened_before: bool,
 ) -> Result<ApplyOutcome, RpcError> {
+    // A gateway that drops or refuses the connection right after a write is most often restarting
+    // itself: OpenClaw 2026.5 restarts in process when its config changes (a paste writes
+    // `auth.profiles` there; CI saw both a reset and a refused connection), and is back within
+    // seconds, having read the new credentials anyway. So those are tried again for a while; the
+    // calls are idempotent.
+    let deadline = tokio::time::Instant::now() + RESTART_GRACE;
+    let mut dropped = listened_before;
+    loop {
+        match apply_once(target, agent, timeouts).await {
+            Err(RpcError::Connection(_) | RpcError::Starting) if tokio::time::Instant::now() < deadline => {
+                dropped = true;
+            }
+            Err(RpcError::NotRunning { .. }) if dropped && tokio::time::Instant::now() < deadline => {}
+            other => return other,
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// Whether something accepts connections on the gateway's loopback port now (a refused
+/// connection on loopback answers at once; the wait only bounds a stalled one).
+pub fn listening(port: u16) -> bool {
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    std::net::TcpStream::connect_timeout(&address, Duration::from_millis(300)).is_ok()
+}
+
+/// How long a gateway that dropped the connection is given to come back from a restart.
+pub const RESTART_GRACE: Duration = Duration::from_secs(12);
+
+async fn apply_once(target: &GatewayTarget, agent: &str, timeouts: Timeouts) -> Result<ApplyOutcome, RpcError> {
     let mut client = GatewayClient::connect(target, timeouts).await?;
     let applied = if client.hello().protocol <= 3 {
         Applied::NeedsRestart

@@ -105,7 +105,7 @@ impl PanelService {
         if let Some((agent, profile_id)) = written.filter(|(agent, _)| !agent.is_empty())
             && let Ok(target) = self.gateway_target().await
         {
-            let (_, note) = self.apply_note_recorded(target, &agent, profile_id.as_deref()).await;
+            let (_, note) = self.apply_note_recorded(target, &agent, profile_id.as_deref(), false).await;
             outcome.changes.push(note);
         }
         Ok(outcome)

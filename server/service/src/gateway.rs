@@ -88,9 +88,15 @@ impl GatewayMemory {
 
 /// Applies a change of `agent`'s credentials (about `profile_id`, when one) to the running
 /// gateway: whether it must still restart, and the sentence that says what it did.
-pub async fn apply_note(target: GatewayTarget, agent: &str, profile_id: Option<&str>) -> (bool, String) {
+/// `listened_before`: its port accepted a connection just before the write.
+pub async fn apply_note(
+    target: GatewayTarget,
+    agent: &str,
+    profile_id: Option<&str>,
+    listened_before: bool,
+) -> (bool, String) {
     let port = target.port;
-    let result = apply_store_change(&target, agent, PAGE_TIMEOUTS).await;
+    let result = apply_store_change(&target, agent, PAGE_TIMEOUTS, listened_before).await;
     describe(result, port, agent, profile_id)
 }
 
@@ -245,8 +251,9 @@ impl PanelService {
         target: GatewayTarget,
         agent: &str,
         profile_id: Option<&str>,
+        listened_before: bool,
     ) -> (bool, String) {
-        let (must_restart, note) = apply_note(target, agent, profile_id).await;
+        let (must_restart, note) = apply_note(target, agent, profile_id, listened_before).await;
         if !note.starts_with("No gateway is running") {
             self.gateway.record_apply(!must_restart, &note);
         }
@@ -255,14 +262,20 @@ impl PanelService {
 
     /// Applies the change `done` describes to the running gateway and says what came of it in
     /// `done.restart_note` / `restart_gateway` / `can_restart`.
-    pub(crate) async fn apply_after_write(&self, target: GatewayTarget, done: &mut WriteOutcome) {
+    pub(crate) async fn apply_after_write(
+        &self,
+        target: GatewayTarget,
+        done: &mut WriteOutcome,
+        listened_before: bool,
+    ) {
         if done.agent.is_empty() {
             let Some(change) = done.env_change.clone() else { return };
             let (must, can, note) = env_note(&target, &change).await;
             (done.restart_gateway, done.can_restart, done.restart_note) = (must, can, note);
             return;
         }
-        let (must_restart, note) = self.apply_note_recorded(target, &done.agent, done.profile_id.as_deref()).await;
+        let (must_restart, note) =
+            self.apply_note_recorded(target, &done.agent, done.profile_id.as_deref(), listened_before).await;
         done.can_restart = must_restart && note.contains("only after a restart");
         done.restart_gateway = must_restart;
         done.restart_note = note;
@@ -346,7 +359,7 @@ impl PanelService {
         let agents: Vec<String> = snapshot.agents.iter().map(|a| a.id.clone()).collect();
         let mut lines = Vec::new();
         for agent in &agents {
-            match apply_store_change(&target, agent, PAGE_TIMEOUTS).await {
+            match apply_store_change(&target, agent, PAGE_TIMEOUTS, false).await {
                 Ok(done) => {
                     let listed = done.listed.as_ref().map(|l| l.profiles.len());
                     let count = match listed {

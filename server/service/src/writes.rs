@@ -154,19 +154,34 @@ impl PanelService {
     ) -> Result<WriteOutcome, ServiceError> {
         let this = self.clone();
         let actor = actor.to_owned();
+        let listened_before = self.gateway_listening().await;
         let mut done = crate::error::blocking("write task failed", move || {
             let result = job(&this.writer());
             this.finish_write(&actor, action, &agent, provider, result)
         })
         .await??;
-        self.apply_to_gateway(&mut done).await;
+        self.apply_to_gateway(&mut done, listened_before).await;
         Ok(done)
     }
 
-    /// Tells the running gateway about a change made (see [`crate::gateway`]).
-    async fn apply_to_gateway(&self, done: &mut WriteOutcome) {
+    /// Whether the gateway's port accepts connections now, asked before a write: a gateway that
+    /// restarts itself because of the write refuses the apply for a moment (see
+    /// `panel_gateway::apply::apply_store_change`).
+    async fn gateway_listening(&self) -> bool {
         match self.gateway_target().await {
-            Ok(target) => self.apply_after_write(target, done).await,
+            Ok(target) => {
+                crate::error::blocking("gateway port check", move || panel_gateway::apply::listening(target.port))
+                    .await
+                    .unwrap_or(false)
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Tells the running gateway about a change made (see [`crate::gateway`]).
+    async fn apply_to_gateway(&self, done: &mut WriteOutcome, listened_before: bool) {
+        match self.gateway_target().await {
+            Ok(target) => self.apply_after_write(target, done, listened_before).await,
             Err(e) => {
                 done.restart_gateway = true;
                 done.restart_note = format!("Saved, but not applied to the running gateway: {e}");
@@ -200,6 +215,7 @@ impl PanelService {
         let to_env = paste_kind == PasteKind::ApiKeyToEnv;
         let audit_agent = agent.clone().unwrap_or_default();
         let input = PasteInput { agent, provider, profile_id, kind, secret: SecretString::from(secret), expiry };
+        let listened_before = self.gateway_listening().await;
         let this = self.clone();
         let actor = actor.to_owned();
         let mut outcome = crate::error::blocking("paste task failed", move || {
@@ -243,7 +259,7 @@ impl PanelService {
         })
         .await??;
         if let PasteOutcome::Saved(done) = &mut outcome {
-            self.apply_to_gateway(done).await;
+            self.apply_to_gateway(done, listened_before).await;
         }
         Ok(outcome)
     }
