@@ -72,6 +72,19 @@ fn plant(state: &Path, data: &Path, expires_in: &str) -> i64 {
     expiry(state)
 }
 
+/// The new token for anthropic:work, good for 90 days (as the page or the CLI writes it); the
+/// CLI's output.
+fn renew(state: &Path, data: &Path) -> String {
+    let (code, out) = cli(
+        state,
+        data,
+        &["auth", "paste-token", "--provider", "anthropic", "--profile-id", "anthropic:work", "--expires-in", "90d"],
+        Some(TOKEN_NEW),
+    );
+    assert_eq!(code, 0, "{out}");
+    out
+}
+
 fn expiry(state: &Path) -> i64 {
     let store: serde_json::Value =
         serde_json::from_slice(&std::fs::read(state.join("agents/main/agent/auth-profiles.json")).unwrap()).unwrap();
@@ -229,13 +242,7 @@ async fn expiry_marks_are_told_once_each_then_the_recovery_and_nothing_after_a_r
     }
 
     // A new token is written (as the page or the CLI writes it): recovered at the next evaluation.
-    let (code, out) = cli(
-        &state,
-        &data,
-        &["auth", "paste-token", "--provider", "anthropic", "--profile-id", "anthropic:work", "--expires-in", "90d"],
-        Some(TOKEN_NEW),
-    );
-    assert_eq!(code, 0, "{out}");
+    renew(&state, &data);
     let report = panel.alerts_check_at(t).await.unwrap();
     let got: Vec<(String, String)> = report.events.iter().map(|e| (e.kind.clone(), e.level.clone())).collect();
     assert_eq!(got, [("recovered".to_owned(), "expired".to_owned())]);
@@ -553,13 +560,7 @@ async fn the_panel_and_the_commands_share_one_book() {
     assert_eq!(report["events"].as_array().unwrap().len(), 0, "{out}");
     assert_eq!(http.seen("/ntfy/shared").len(), 2);
 
-    let (code, out) = cli(
-        &state,
-        &data,
-        &["auth", "paste-token", "--provider", "anthropic", "--profile-id", "anthropic:work", "--expires-in", "90d"],
-        Some(TOKEN_NEW),
-    );
-    assert_eq!(code, 0, "{out}");
+    let out = renew(&state, &data);
     let book = std::fs::read_to_string(data.join("alerts-state.json")).unwrap();
     let report = panel.alerts_check_at(at + MIN).await.unwrap();
     assert_eq!(report.deliveries.len(), 1, "{report:?}\nthe book before: {book}\nthe paste: {out}");

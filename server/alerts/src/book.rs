@@ -390,19 +390,7 @@ mod tests {
         ChannelSettings::Ntfy { url: SecretString::from(url), token: Some(SecretString::from("tk_secret_token")) }
     }
 
-    fn condition(key: &str, level: &str, severity: Severity) -> Condition {
-        Condition {
-            key: key.to_owned(),
-            level: level.to_owned(),
-            severity,
-            title: format!("{key} {level}"),
-            body: String::new(),
-            link: String::new(),
-            agent: None,
-            provider: None,
-            profile: None,
-        }
-    }
+    use crate::ledger::test_condition as condition;
 
     /// (channel name, message kind, message severity) of what waits in the outbox.
     fn queued(book: &AlertBook) -> Vec<(String, &'static str, Severity)> {

@@ -185,6 +185,22 @@ fn recovered_words(mut c: Condition) -> Condition {
     c
 }
 
+/// A bare condition for this crate's tests.
+#[cfg(test)]
+pub(crate) fn test_condition(key: &str, level: &str, severity: Severity) -> Condition {
+    Condition {
+        key: key.to_owned(),
+        level: level.to_owned(),
+        severity,
+        title: format!("{key} {level}"),
+        body: String::new(),
+        link: String::new(),
+        agent: None,
+        provider: None,
+        profile: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,17 +208,7 @@ mod tests {
     const H: i64 = 60 * 60 * 1000;
 
     fn cond(key: &str, level: &str) -> Condition {
-        Condition {
-            key: key.to_owned(),
-            level: level.to_owned(),
-            severity: Severity::Warning,
-            title: format!("{key} {level}"),
-            body: String::new(),
-            link: String::new(),
-            agent: None,
-            provider: None,
-            profile: None,
-        }
+        test_condition(key, level, Severity::Warning)
     }
 
     fn kinds(events: &[Event]) -> Vec<String> {
