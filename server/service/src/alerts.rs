@@ -232,10 +232,11 @@ impl PanelService {
         Ok(BookGuard { book, _lock: lock, _turn: turn })
     }
 
-    /// The book to show, as its files are now; no waiting on a change in progress (each file is
-    /// replaced whole).
-    fn read_book(&self) -> Result<AlertBook, ServiceError> {
-        AlertBook::open(&self.alert_dir()?).map_err(map_error)
+    /// The book to show, as its files are now (read off the executor, as every file read); no
+    /// waiting on a change in progress (each file is replaced whole).
+    async fn read_book(&self) -> Result<AlertBook, ServiceError> {
+        let dir = self.alert_dir()?;
+        crate::error::blocking("alert book read", move || AlertBook::open(&dir)).await?.map_err(map_error)
     }
 
     fn audit_alert(&self, actor: &str, action: AuditAction, outcome: Result<Vec<String>, String>) {
@@ -334,7 +335,7 @@ impl PanelService {
 
     /// The Alerts page.
     pub async fn alerts_view(&self) -> Result<AlertsView, ServiceError> {
-        let book = self.read_book()?;
+        let book = self.read_book().await?;
         let time = |ms: i64| crate::format_utc(ms);
         Ok(AlertsView {
             channels: book
@@ -495,7 +496,7 @@ impl PanelService {
     /// The alert channels' health for `/metrics`. Empty without a data dir or with a damaged
     /// file.
     pub async fn alert_metrics(&self) -> AlertMetrics {
-        let Ok(book) = self.read_book() else { return AlertMetrics::default() };
+        let Ok(book) = self.read_book().await else { return AlertMetrics::default() };
         AlertMetrics {
             channels: book
                 .channels()
