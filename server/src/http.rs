@@ -15,7 +15,8 @@
 //!
 //! Around all groups, outermost first: the request span ([`request_span`]: method, path without
 //! the query, status, latency; never a header, cookie or body), the security headers, the
-//! Host/Origin guard, the body limit, the timeout, compression and the session cookie.
+//! Host/Origin guard, the body limit, the timeout, compression and the session cookie. The
+//! profiles page alone has, inside the session check, the page cache (`page_cache.rs`).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -116,11 +117,18 @@ impl RouteGroups {
         }
         let public = public.merge(crate::auth::routes::routes(auth.clone())).merge(assets.routes());
 
+        // The profiles page, the one opened most, is given again while its state is unchanged.
+        let page_cache = crate::page_cache::PageCache::new(service.clone());
         let monitoring = crate::monitoring::routes(crate::monitoring::MonitoringState { service });
 
         let mut protected = Router::new();
         for listing in &pages {
-            protected = protected.route(listing.path(), page_route(listing, context.clone(), app_fn.clone()));
+            let mut route = page_route(listing, context.clone(), app_fn.clone());
+            if listing.path() == "/" {
+                route = route
+                    .layer(axum::middleware::from_fn_with_state(page_cache.clone(), crate::page_cache::cache_page));
+            }
+            protected = protected.route(listing.path(), route);
         }
 
         let mut server_fns = Router::new();

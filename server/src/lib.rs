@@ -19,6 +19,7 @@ pub mod limits;
 pub mod listener;
 pub mod logging;
 pub mod monitoring;
+pub mod page_cache;
 pub mod password_cmd;
 pub mod private_fs;
 pub mod probe_cmd;

@@ -348,3 +348,30 @@ async fn a_route_gets_the_policy_of_its_group() {
     let request = Request::get("/probe/public").header(header::HOST, "evil.example").body(Body::empty()).unwrap();
     panel.send(request).await.assert_status(StatusCode::MISDIRECTED_REQUEST);
 }
+
+/// The profiles page is kept per session while its state is unchanged (`page_cache.rs`), yet a
+/// write shows on the very next load, and every load has its own nonce.
+#[tokio::test]
+async fn a_kept_profiles_page_has_a_new_nonce_each_time_and_shows_a_write_at_once() {
+    let mut panel = Panel::logged_in().await;
+    // Past the time a just-written state is not kept; then one load reads it, the next is kept.
+    tokio::time::sleep(std::time::Duration::from_millis(openclaw_state::freshness::SETTLE as u64 + 100)).await;
+    panel.get("/").await;
+    let nonce = |reply: &Reply| {
+        let csp = reply.headers["content-security-policy"].to_str().unwrap().to_owned();
+        csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_owned()
+    };
+    let (first, second) = (panel.get("/").await, panel.get("/").await);
+    let (a, b) = (nonce(&first), nonce(&second));
+    assert_ne!(a, b, "a new nonce per answer, kept page or not");
+    assert!(second.body.contains(&format!("nonce=\"{b}\"")), "the inline scripts carry the answer's nonce");
+    assert!(!second.body.contains(&a), "no trace of the earlier nonce");
+    assert_eq!(first.body.replace(&a, "N"), second.body.replace(&b, "N"), "the same page otherwise");
+    assert!(!first.body.contains("groq:cache"));
+
+    let paste = serde_json::json!({"request": {"agent": "main", "provider": "groq", "profile_id": "groq:cache", "kind": "api_key", "secret": "gsk_CacheTest9Pw4Rt8xx", "expires_in": null, "confirmed": true}});
+    panel.call_json("paste", paste).await.assert_status(StatusCode::OK);
+    let after = panel.get("/").await;
+    assert!(after.body.contains("groq:cache"), "the pasted profile shows on the next load");
+    assert_no_secret(&after.body);
+}

@@ -142,6 +142,17 @@ impl PanelService {
         })
     }
 
+    /// Names the state the pages are rendered from while it stays unchanged on disk: the kept
+    /// snapshot's generation, or `None` when no read is kept or a file changed since (a page
+    /// rendered now would read it again). For caches of what is rendered from the state.
+    pub async fn state_generation(&self) -> Option<u64> {
+        let this = self.clone();
+        error::blocking("state fingerprint task failed", move || this.snapshots.kept_generation(&this.config.location))
+            .await
+            .ok()
+            .flatten()
+    }
+
     /// Reads the state off the async executor (a busy database may make a read wait).
     pub async fn snapshot(&self) -> Result<StateSnapshot, ServiceError> {
         let this = self.clone();

@@ -24,6 +24,9 @@ struct Kept {
     extra_dirs: Vec<PathBuf>,
     /// The last read and the fingerprint taken before it, if it may be given again.
     snapshot: Option<(Fingerprint, StateSnapshot, Arc<Memo>)>,
+    /// Counts the snapshots kept: names the kept one for what is rendered from it (the page
+    /// cache), and never repeats in a process.
+    generation: u64,
 }
 
 /// Values computed from a kept snapshot's files, by key (an agent's store revision by agent id).
@@ -74,8 +77,22 @@ impl SnapshotCache {
         let vouched = found == kept.extra_dirs && fingerprint.settled(openclaw_state::write::time::now_ms());
         let memo = Arc::new(Memo::default());
         kept.snapshot = vouched.then(|| (fingerprint, snapshot.clone(), memo.clone()));
+        if vouched {
+            kept.generation += 1;
+        }
         kept.extra_dirs = found;
         (snapshot, memo)
+    }
+}
+
+impl SnapshotCache {
+    /// The kept snapshot's generation if its input files are still as it read them, else `None`
+    /// (nothing kept, or the state changed since: the next read reads it). Costs the same few
+    /// `stat`s as [`get`](Self::get).
+    pub(crate) fn kept_generation(&self, location: &StateLocation) -> Option<u64> {
+        let kept = self.kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (print, _, _) = kept.snapshot.as_ref()?;
+        (*print == Fingerprint::take(location, &kept.extra_dirs)).then_some(kept.generation)
     }
 }
 
@@ -108,18 +125,26 @@ mod tests {
         get(1);
         get(2);
         assert_eq!(reads.get(), 2, "a fresh state is not kept");
+        assert_eq!(cache.kept_generation(&location), None, "nothing kept, no generation");
         std::thread::sleep(std::time::Duration::from_millis(openclaw_state::freshness::SETTLE as u64 + 100));
         get(3);
         let again = get(4);
         assert_eq!(reads.get(), 3, "a settled, unchanged state is read once");
         assert_eq!(again.now_ms, 4, "given with the caller's clock");
         assert_eq!(again.agents.len(), 1);
+        let first = cache.kept_generation(&location).expect("the kept snapshot has a generation");
+        assert_eq!(cache.kept_generation(&location), Some(first), "unchanged files, same generation");
 
         std::fs::write(agent.join("auth-profiles.json.tmp"), r#"{"version":1,"profiles":{"anthropic:a":{"type":"api_key","provider":"anthropic","key":"sk-ant-api03-x"}}}"#).unwrap();
         std::fs::rename(agent.join("auth-profiles.json.tmp"), agent.join("auth-profiles.json")).unwrap();
+        assert_eq!(cache.kept_generation(&location), None, "a changed file ends the kept generation");
         let changed = get(5);
         assert_eq!(reads.get(), 4, "a changed file is read again");
         assert_eq!(changed.agents[0].profiles.len(), 1);
+        std::thread::sleep(std::time::Duration::from_millis(openclaw_state::freshness::SETTLE as u64 + 100));
+        get(6);
+        let second = cache.kept_generation(&location).expect("the settled change is kept");
+        assert!(second > first, "a new kept snapshot has a new generation ({first} then {second})");
     }
 
     #[test]
