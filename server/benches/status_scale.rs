@@ -80,39 +80,42 @@ fn write_state(dir: &Path, agents: usize, profiles: usize) {
     std::fs::write(dir.join("openclaw.json"), serde_json::to_vec_pretty(&config).unwrap()).unwrap();
 }
 
-/// Era C: the fixture OpenClaw 2026.9.6 wrote (agents `main` and `work`), `work` given `profiles`
+/// Era C: the fixture OpenClaw 2026.9.6 wrote (agents `main` and `work`), both given `profiles`
 /// profiles by our writer, then its agent dir copied until there are `agents` agents. Returns the
 /// state dir.
 fn write_era_c(home: &Path, agents: usize, profiles: usize) -> std::path::PathBuf {
     let state = openclaw_state::testing::relocate_fixture("era-c-9.6", home);
     let writer = Writer::new(StateLocation::in_dir(&state));
     let providers = ["anthropic", "openai", "openrouter", "google", "xai"];
-    let have = read_state(&StateLocation::in_dir(&state), &ReadOptions::default())
-        .agent("work")
-        .map_or(0, |a| a.profiles.len());
-    for p in have..profiles {
-        let provider = providers[p % providers.len()];
-        let (kind, secret, expires) = if provider == "anthropic" {
-            (
-                SecretKind::Token,
-                format!("sk-ant-oat01-{}-{p:04}AA", "BENCHTOKEN".repeat(8)),
-                Some(format!("{}h", p + 1)),
-            )
-        } else {
-            (SecretKind::ApiKey, format!("sk-bench-{p:04}-0123456789abcdefghijklmnopqrstuvwxyz"), None)
-        };
-        writer
-            .paste(
-                Some("work"),
-                provider,
-                Some(&format!("{provider}:p{p}")),
-                kind,
-                &SecretString::from(secret),
-                expires.as_deref(),
-                false,
-                None,
-            )
-            .unwrap();
+    // Both of the fixture's agents grow to `profiles` (the copies are of `work`).
+    for agent in ["main", "work"] {
+        let have = read_state(&StateLocation::in_dir(&state), &ReadOptions::default())
+            .agent(agent)
+            .map_or(0, |a| a.profiles.len());
+        for p in have..profiles {
+            let provider = providers[p % providers.len()];
+            let (kind, secret, expires) = if provider == "anthropic" {
+                (
+                    SecretKind::Token,
+                    format!("sk-ant-oat01-{}-{p:04}AA", "BENCHTOKEN".repeat(8)),
+                    Some(format!("{}h", p + 1)),
+                )
+            } else {
+                (SecretKind::ApiKey, format!("sk-bench-{p:04}-0123456789abcdefghijklmnopqrstuvwxyz"), None)
+            };
+            writer
+                .paste(
+                    Some(agent),
+                    provider,
+                    Some(&format!("{provider}:p{p}")),
+                    kind,
+                    &SecretString::from(secret),
+                    expires.as_deref(),
+                    false,
+                    None,
+                )
+                .unwrap();
+        }
     }
     let work = state.join("agents/work/agent");
     for a in 2..agents {
@@ -152,7 +155,10 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    let bin = std::env::var("PANEL_BIN").ok();
+    // Relative to the workspace, where `scripts/bench.sh` runs (cargo runs a bench in its package).
+    let bin = std::env::var("PANEL_BIN")
+        .ok()
+        .map(|bin| Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(bin).to_string_lossy().into_owned());
     let cases = [("B", 1, 2, 50), ("B", 50, 10, 20), ("B", 500, 20, 10), ("C", 50, 10, 20), ("C", 500, 20, 10)];
     for (era, agents, profiles, runs) in cases {
         let dir = tempfile::tempdir().unwrap();

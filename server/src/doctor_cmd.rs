@@ -29,12 +29,14 @@ pub fn run(args: DoctorArgs) -> ExitCode {
     };
     let snapshot = read_state(&config.location, &options);
     let report = openclaw_state::doctor::run(&snapshot);
+    // Buffered: pretty JSON of a large install is thousands of lines, a `write` each otherwise.
+    let mut out = std::io::BufWriter::new(out);
     let written = if args.json {
         serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from).and_then(|()| writeln!(out))
     } else {
         write_text(&mut out, &report, &snapshot.location)
     };
-    finish(written, report.exit_code)
+    finish(written.and_then(|()| out.flush()), report.exit_code)
 }
 
 fn finish(written: std::io::Result<()>, code: u8) -> ExitCode {

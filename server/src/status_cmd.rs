@@ -41,12 +41,14 @@ pub fn run(args: StatusArgs) -> ExitCode {
     for problem in &snapshot.problems {
         eprintln!("warning: {}: {} ({})", problem.path.display(), problem.message, problem.hint);
     }
-    let mut out = std::io::stdout().lock();
+    // Buffered: pretty JSON is a line per field, a `write` each otherwise.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let written = if args.json {
         serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from).and_then(|()| writeln!(out))
     } else {
         write_text(&mut out, &report)
-    };
+    }
+    .and_then(|()| out.flush());
     if let Err(e) = written {
         // A closed pipe (`| head`) is not worth a message.
         if e.kind() != std::io::ErrorKind::BrokenPipe {

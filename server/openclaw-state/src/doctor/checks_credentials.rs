@@ -1,12 +1,12 @@
 //! Checks on each credential: expiry, missing secrets, cooldowns and disables, the wrong type for
 //! an Anthropic secret, and one secret stored under several ids.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use secrecy::ExposeSecret;
 
 use super::{Finding, FindingDraft, Fix, shown};
-use crate::analysis::Analysis;
+use crate::analysis::{AgentAnalysis, Analysis};
 use crate::credential::CredentialKind;
 use crate::health::{HealthStatus, ReasonCode, UnusableKind, format_remaining};
 use crate::snapshot::{ProfileOrigin, StateSnapshot, StoredProfile};
@@ -14,15 +14,17 @@ use crate::write::normalize::{ANTHROPIC_API_KEY_PREFIX, ANTHROPIC_SETUP_TOKEN_PR
 
 /// Profiles each checked once: a profile of a shared or inherited store shows in several agents,
 /// but its secret and expiry are one. Returns `(agent, profile)` with the agent that owns it.
+/// Hashed, not ordered: a large install has tens of thousands of profiles, and ordering paths
+/// compares them component by component.
 fn owned_profiles(snapshot: &StateSnapshot) -> Vec<(&str, &StoredProfile)> {
-    let mut seen = BTreeSet::new();
+    let mut seen = HashSet::new();
     let mut out = Vec::new();
     for agent in &snapshot.agents {
         for p in &agent.profiles {
             if matches!(p.origin, ProfileOrigin::Legacy(_) | ProfileOrigin::Inherited { .. }) {
                 continue;
             }
-            if seen.insert((p.origin.path().to_owned(), p.id.clone())) {
+            if seen.insert((p.origin.path(), p.id.as_str())) {
                 out.push((agent.id.as_str(), p));
             }
         }
@@ -31,8 +33,10 @@ fn owned_profiles(snapshot: &StateSnapshot) -> Vec<(&str, &StoredProfile)> {
 }
 
 pub(super) fn run(snapshot: &StateSnapshot, analysis: &Analysis, out: &mut Vec<Finding>) {
+    // Each agent's analysis found once, not by a scan per profile (500 agents × 20 profiles).
+    let analysed: HashMap<&str, &AgentAnalysis> = analysis.agents.iter().map(|a| (a.agent_id.as_str(), a)).collect();
     for (agent, p) in owned_profiles(snapshot) {
-        let Some(health) = analysis.agent(agent).and_then(|a| a.profile(&p.id)).map(|a| &a.health) else { continue };
+        let Some(health) = analysed.get(agent).and_then(|a| a.profile(&p.id)).map(|a| &a.health) else { continue };
         let draft = |check| FindingDraft {
             check,
             agent: Some(agent),

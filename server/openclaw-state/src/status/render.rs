@@ -9,13 +9,14 @@ use crate::analysis::{AgentAnalysis, EffectiveSource, ProfileAnalysis};
 use crate::credential::Expires;
 use crate::health::WARN_AFTER_MS;
 use crate::rules::{InvalidExpiresShown, RollupStyle, RuleSet};
+use crate::snapshot::AgentState;
 
 /// OpenClaw reports an ineligible token (expired, invalid expiry) without its expiry, and an
 /// OAuth profile without a reason code.
-fn profile_report(rules: &RuleSet, snapshot: &StateSnapshot, agent_id: &str, p: &ProfileAnalysis) -> ProfileReport {
+fn profile_report(rules: &RuleSet, state: Option<&AgentState>, p: &ProfileAnalysis) -> ProfileReport {
     let h = &p.health;
     let token_ineligible = p.kind == CredentialKind::Token && h.reason.is_some();
-    let expires = snapshot.agent(agent_id).and_then(|a| a.profile(&p.id)).map(|s| &s.credential.expires);
+    let expires = state.and_then(|a| a.profile(&p.id)).map(|s| &s.credential.expires);
     let expires_at = if token_ineligible {
         None
     } else if let Some(at) =
@@ -58,7 +59,7 @@ pub fn render(snapshot: &StateSnapshot, a: &AgentAnalysis, named: bool) -> Statu
     let store: Vec<&ProfileAnalysis> = a.usable_store().collect();
     // One report per profile, in id order; the provider views reuse them.
     let reports: BTreeMap<&str, ProfileReport> =
-        store.iter().map(|p| (p.id.as_str(), profile_report(rules, snapshot, &a.agent_id, p))).collect();
+        store.iter().map(|p| (p.id.as_str(), profile_report(rules, state, p))).collect();
     let report_of = |id: &String| reports.get(id.as_str()).cloned();
 
     let mut providers = Vec::new();
