@@ -32,7 +32,7 @@ fn main() {
 
     git_revision(&workspace);
 
-    for input in ["app", "style", "public", "Cargo.lock", "Cargo.toml"] {
+    for input in ["app", "style", "public", "Cargo.lock", "Cargo.toml", ".cargo/config.toml"] {
         println!("cargo:rerun-if-changed={}", workspace.join(input).display());
     }
     let wasm = build_wasm(&workspace, &out_dir);
