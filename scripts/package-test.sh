@@ -30,6 +30,13 @@ version=$(/usr/bin/openclaw-auth-panel --version)
 head=$(git rev-parse --short=12 HEAD)
 [[ "$version" == "openclaw-auth-panel "*"($head)" ]] || fail "--version says '$version', expected this commit $head"
 echo "package-test: --version: $version" >&2
+# Installed without its symbol table (`strip = true`): a per-package profile override once made
+# cargo keep 27 MB of symbols in it without a word.
+sections=$(readelf -S -W /usr/bin/openclaw-auth-panel)
+if grep -q ' \.symtab ' <<<"$sections"; then
+  fail "the installed binary still has its symbol table; see [profile.release] in Cargo.toml"
+fi
+echo "package-test: binary $(stat -c %s /usr/bin/openclaw-auth-panel) bytes, stripped" >&2
 
 MANPAGER=cat MANWIDTH=100 man openclaw-auth-panel > "$work/man.txt" 2>&1 || fail "man openclaw-auth-panel: $(cat "$work/man.txt")"
 grep -q "service" "$work/man.txt" || fail "the man page does not list the service command"
