@@ -83,9 +83,7 @@ impl SnapshotCache {
         kept.extra_dirs = found;
         (snapshot, memo)
     }
-}
 
-impl SnapshotCache {
     /// The kept snapshot's generation if its input files are still as it read them, else `None`
     /// (nothing kept, or the state changed since: the next read reads it). Costs the same few
     /// `stat`s as [`get`](Self::get).
