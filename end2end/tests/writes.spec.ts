@@ -154,8 +154,11 @@ test('reorder by pointer drag and by keyboard; the real OpenClaw reads each orde
   await expect(items.nth(0)).toHaveAttribute('data-id', 'anthropic:work');
   await expect(items.nth(1)).toHaveAttribute('data-id', 'anthropic:manual');
 
-  // Pointer: drag the second row's grip above the first.
+  // Pointer: drag the second row's grip above the first, measured once the opened editor has
+  // been laid out (two animation frames), so the pointer lands where the rows are.
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
   const grip = items.nth(1).locator('.grip');
+  await grip.scrollIntoViewIfNeeded();
   const from = (await grip.boundingBox())!;
   const to = (await items.nth(0).boundingBox())!;
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
