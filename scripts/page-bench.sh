@@ -6,6 +6,7 @@
 # server's RSS idle after start and after the page loads. Prints one JSON line.
 #
 # Usage: scripts/page-bench.sh [panel binary]   (default target/release/openclaw-auth-panel)
+# PERF_OUT=<file>: also `perf record -g` the server for 9 s of the page run, into that file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-target/release/openclaw-auth-panel}
@@ -37,6 +38,7 @@ html=$(curl -sf -H "Cookie: $cookie" "$base/")
 grep -q 'data-agent="main"' <<<"$html" || { echo "page-bench: not logged in" >&2; cat "$tmp/log" >&2; exit 1; }
 css=$(grep -o '/pkg/[0-9a-f]*/openclaw-auth-panel.css' <<<"$html" | head -1)
 run_wrk() { wrk -t2 -c16 -d10s --latency "$@"; }
+[ -n "${PERF_OUT:-}" ] && { perf record -F 999 -g -p $pid -o "$PERF_OUT" -- sleep 9 >/dev/null 2>&1 & }
 page_out=$(run_wrk -H "Cookie: $cookie" -H "Accept-Encoding: gzip, br" "$base/")
 static_out=$(run_wrk -H "Accept-Encoding: gzip, br" "$base$css")
 after=$(rss)

@@ -15,6 +15,9 @@
 //!   answer joins it with a fresh one and sends the policy that names it.
 //! - Only a whole `200` HTML answer to a `GET` is kept; anything else passes through untouched.
 //!   At most [`ENTRIES`] pages are kept; the oldest goes first.
+//! - A kept page is also kept compressed ([`GzipParts`]): each part deflated on its own, so an
+//!   answer to a client that takes gzip joins compressed parts around its nonce (a stored block)
+//!   instead of compressing the whole page again, which was most of a kept page's server time.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -22,7 +25,9 @@ use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::header::{CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
+use axum::http::header::{
+    ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE, VARY,
+};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -61,6 +66,8 @@ struct Kept {
     headers: HeaderMap,
     /// The page's HTML split at each occurrence of its nonce.
     parts: Vec<Bytes>,
+    /// The same parts, deflated one by one.
+    gzip: GzipParts,
 }
 
 impl PageCache {
@@ -72,8 +79,9 @@ impl PageCache {
         self.pages.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The kept page for `key` rendered from `generation`, joined with a fresh nonce.
-    fn answer(&self, key: &Key, generation: u64) -> Option<Response> {
+    /// The kept page for `key` rendered from `generation`, joined with a fresh nonce, gzipped
+    /// when the client takes it.
+    fn answer(&self, key: &Key, generation: u64, gzip: bool) -> Option<Response> {
         let pages = self.lock();
         let kept = pages.get(key)?;
         if kept.generation != generation || kept.rendered.elapsed() > FRESH {
@@ -81,10 +89,16 @@ impl PageCache {
         }
         let nonce = fresh_nonce();
         let csp = HeaderValue::from_str(&app::page_csp(&nonce)).ok()?;
-        let body = join(&kept.parts, nonce.as_bytes());
+        let body =
+            if gzip { kept.gzip.join(&kept.parts, nonce.as_bytes()) } else { join(&kept.parts, nonce.as_bytes()) };
         let mut response = Response::new(Body::from(body));
-        *response.headers_mut() = kept.headers.clone();
-        response.headers_mut().insert(CONTENT_SECURITY_POLICY, csp);
+        let headers = response.headers_mut();
+        *headers = kept.headers.clone();
+        headers.insert(CONTENT_SECURITY_POLICY, csp);
+        headers.append(VARY, HeaderValue::from_static("accept-encoding"));
+        if gzip {
+            headers.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        }
         Some(response)
     }
 
@@ -114,7 +128,7 @@ pub async fn cache_page(State(cache): State<PageCache>, request: Request, next: 
     };
     let generation = cache.service.state_generation().await;
     if let Some(generation) = generation
-        && let Some(response) = cache.answer(&key, generation)
+        && let Some(response) = cache.answer(&key, generation, accepts_gzip(request.headers()))
     {
         return response;
     }
@@ -142,8 +156,104 @@ pub async fn cache_page(State(cache): State<PageCache>, request: Request, next: 
     let mut headers = parts.headers.clone();
     headers.remove(CONTENT_LENGTH);
     headers.remove(CONTENT_SECURITY_POLICY);
-    cache.keep(key, Kept { generation, rendered: Instant::now(), headers, parts: split(&bytes, nonce.as_bytes()) });
+    let pieces = split(&bytes, nonce.as_bytes());
+    // Deflating a large page takes a few milliseconds: off the executor, like file reads.
+    let deflated = {
+        let pieces = pieces.clone();
+        tokio::task::spawn_blocking(move || GzipParts::of(&pieces)).await
+    };
+    match deflated {
+        Ok(gzip) => cache.keep(key, Kept { generation, rendered: Instant::now(), headers, parts: pieces, gzip }),
+        Err(e) => tracing::warn!(error = %e, "a page could not be compressed for the page cache; not kept"),
+    }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Whether the request's `Accept-Encoding` takes gzip (named, or `*`, with a weight above 0).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    let (mut named, mut any) = (None, None);
+    for value in headers.get_all(ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()) {
+        for item in value.split(',') {
+            let mut fields = item.split(';');
+            let coding = fields.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let weight = fields
+                .filter_map(|f| f.trim().strip_prefix("q=").or_else(|| f.trim().strip_prefix("Q=")))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            match coding.as_str() {
+                "gzip" | "x-gzip" => named = Some(weight > 0.0),
+                "*" => any = Some(weight > 0.0),
+                _ => {}
+            }
+        }
+    }
+    named.or(any).unwrap_or(false)
+}
+
+/// A page's parts, each deflated on its own with a full flush: no part refers back into
+/// another and each ends on a byte boundary, so deflated parts with stored blocks between them
+/// form one deflate stream (RFC 1951 §3.2.3–3.2.4), which a gzip header and trailer wrap
+/// (RFC 1952).
+struct GzipParts {
+    deflated: Vec<Bytes>,
+}
+
+impl GzipParts {
+    /// Deflate's default level: a page is compressed once per state change and sent many times.
+    const LEVEL: u32 = 6;
+
+    fn of(parts: &[Bytes]) -> Self {
+        let deflated = parts
+            .iter()
+            .map(|part| {
+                let mut compress = flate2::Compress::new(flate2::Compression::new(Self::LEVEL), false);
+                let mut out = Vec::with_capacity(part.len() / 4 + 64);
+                loop {
+                    let consumed = usize::try_from(compress.total_in()).unwrap_or(usize::MAX);
+                    out.reserve(part.len() / 8 + 64);
+                    let status = compress
+                        .compress_vec(&part[consumed.min(part.len())..], &mut out, flate2::FlushCompress::Full)
+                        .expect("deflate into a vector with room cannot fail");
+                    let done = usize::try_from(compress.total_in()).unwrap_or(usize::MAX) >= part.len()
+                        && out.len() < out.capacity();
+                    if done || status == flate2::Status::StreamEnd {
+                        break;
+                    }
+                }
+                Bytes::from(out)
+            })
+            .collect();
+        Self { deflated }
+    }
+
+    /// The gzip member of `parts` joined with `nonce` between each two (`parts`: the raw parts
+    /// these were deflated from, for the trailer's CRC-32 and length).
+    fn join(&self, parts: &[Bytes], nonce: &[u8]) -> Bytes {
+        // A stored block holds at most 65,535 bytes; a nonce is 22.
+        let nonce_len = u16::try_from(nonce.len()).expect("a nonce is short");
+        let mut crc = flate2::Crc::new();
+        let size = self.deflated.iter().map(Bytes::len).sum::<usize>() + (nonce.len() + 5) * parts.len() + 23;
+        let mut out = Vec::with_capacity(size);
+        // ID1 ID2, deflate, no flags, no time, no extra flags, OS unknown.
+        out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+        for (i, (raw, deflated)) in parts.iter().zip(&self.deflated).enumerate() {
+            if i > 0 {
+                // A stored block, not the last: BFINAL 0, BTYPE 00, then LEN and its complement.
+                out.push(0);
+                out.extend_from_slice(&nonce_len.to_le_bytes());
+                out.extend_from_slice(&(!nonce_len).to_le_bytes());
+                out.extend_from_slice(nonce);
+                crc.update(nonce);
+            }
+            out.extend_from_slice(deflated);
+            crc.update(raw);
+        }
+        // The last block: empty and stored (BFINAL 1).
+        out.extend_from_slice(&[1, 0, 0, 0xff, 0xff]);
+        out.extend_from_slice(&crc.sum().to_le_bytes());
+        out.extend_from_slice(&crc.amount().to_le_bytes());
+        out.into()
+    }
 }
 
 /// The nonce the page's policy names (`'nonce-…'` in its CSP header).
@@ -214,6 +324,59 @@ mod tests {
             )
         );
         assert_eq!(split(&Bytes::from_static(b"no nonce here"), b"AAAA").len(), 1);
+    }
+
+    fn gunzip(gzip: &[u8]) -> Vec<u8> {
+        use std::io::Read;
+        let mut raw = Vec::new();
+        flate2::read::GzDecoder::new(gzip).read_to_end(&mut raw).expect("a valid gzip member");
+        raw
+    }
+
+    #[test]
+    fn deflated_parts_joined_around_a_nonce_are_the_gzip_of_the_joined_page() {
+        // A page larger than a stored block and than deflate's window, with repeats across the
+        // nonce (a part must not refer back into another), the nonce at both ends and twice in a
+        // row (empty parts), and a body without any nonce.
+        let mut text = String::from("NNNN<html>");
+        for i in 0..6000 {
+            text.push_str(&format!("<tr data-row=\"{i}\"><td>anthropic:{}</td></tr>", i % 7));
+            if i % 1500 == 0 {
+                text.push_str("<script nonce=\"NNNN\">x</script>NNNNNNNN");
+            }
+        }
+        text.push_str("NNNN");
+        for page in [text.as_str(), "no nonce at all", "NNNN", ""] {
+            let page = Bytes::from(page.to_owned());
+            let parts = split(&page, b"NNNN");
+            let gzip = GzipParts::of(&parts);
+            for nonce in [&b"NNNN"[..], b"a-fresh_nonce-of-22-ch"] {
+                let joined = gzip.join(&parts, nonce);
+                assert_eq!(gunzip(&joined), join(&parts, nonce).to_vec(), "nonce {:?}", String::from_utf8_lossy(nonce));
+            }
+            if page.len() > 100_000 {
+                let sent = gzip.join(&parts, b"a-fresh_nonce-of-22-ch").len();
+                assert!(sent * 5 < page.len(), "compressed: {sent} bytes of {}", page.len());
+            }
+        }
+    }
+
+    #[test]
+    fn gzip_is_sent_when_the_client_takes_it() {
+        let takes = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
+            accepts_gzip(&headers)
+        };
+        assert!(takes("gzip, deflate, br, zstd"), "Chromium's");
+        assert!(takes("br;q=1.0, GZIP;q=0.5"));
+        assert!(takes("*"));
+        assert!(takes("x-gzip"));
+        assert!(!takes("br"));
+        assert!(!takes("identity"));
+        assert!(!takes("gzip;q=0, *"), "refused by name, whatever * says");
+        assert!(!takes("*;q=0"));
+        assert!(!accepts_gzip(&HeaderMap::new()), "no header: as it is");
     }
 
     #[test]
@@ -338,6 +501,31 @@ mod tests {
         tokio::time::sleep(FRESH + Duration::from_millis(100)).await;
         rig.get(Some("a"), "/").await;
         assert_eq!(rig.renders(), renders + 7, "a page older than FRESH is rendered again");
+    }
+
+    #[tokio::test]
+    async fn a_kept_page_goes_gzipped_to_a_client_that_takes_gzip_and_plain_to_one_that_does_not() {
+        use tower::ServiceExt;
+        let rig = Rig::new();
+        rig.settle().await;
+        rig.get(Some("a"), "/").await;
+        let (_, nonce, plain) = rig.get(Some("a"), "/").await;
+        let renders = rig.renders();
+        let request = Request::builder()
+            .uri("/")
+            .header("x-session", "a")
+            .header(ACCEPT_ENCODING, "gzip, deflate, br")
+            .body(Body::empty())
+            .unwrap();
+        let response = rig.router.clone().oneshot(request).await.unwrap();
+        assert_eq!(rig.renders(), renders, "from the cache");
+        assert_eq!(response.headers().get(CONTENT_ENCODING).unwrap(), "gzip");
+        assert!(response.headers().get_all(VARY).iter().any(|v| v == "accept-encoding"));
+        let gzip_nonce = nonce_of(&response).unwrap();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        let page = String::from_utf8(gunzip(&body)).unwrap();
+        assert!(page.contains(&format!("nonce=\"{gzip_nonce}\"")), "the policy's nonce is in the page: {page}");
+        assert_eq!(page.replace(&gzip_nonce, "N"), plain.replace(&nonce.unwrap(), "N"));
     }
 
     #[tokio::test]
