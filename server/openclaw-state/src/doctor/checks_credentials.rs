@@ -24,7 +24,9 @@ fn owned_profiles(snapshot: &StateSnapshot) -> Vec<(&str, &StoredProfile)> {
             if matches!(p.origin, ProfileOrigin::Legacy(_) | ProfileOrigin::Inherited { .. }) {
                 continue;
             }
-            if seen.insert((p.origin.path(), p.id.as_str())) {
+            // The path's bytes, not `Path` (which hashes component by component): the paths
+            // of one snapshot are all built by the same joins.
+            if seen.insert((p.origin.path().as_os_str(), p.id.as_str())) {
                 out.push((agent.id.as_str(), p));
             }
         }

@@ -1,7 +1,8 @@
 //! Checks on the files themselves: modes, stale locks, leftover temp files, `.env` lines that do
 //! not parse, legacy files OpenClaw no longer reads, and whatever the reader could not read.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -30,8 +31,9 @@ pub(super) fn run(snapshot: &StateSnapshot, out: &mut Vec<Finding>) {
     read_problems(snapshot, out);
 }
 
-/// Every file that holds credentials, state or config, and exists.
-fn credential_files(snapshot: &StateSnapshot) -> Vec<PathBuf> {
+/// Every file that holds credentials, state or config, and exists, with its metadata (one
+/// `stat` each: the permission check reads the mode from it).
+fn credential_files(snapshot: &StateSnapshot) -> Vec<(PathBuf, std::fs::Metadata)> {
     let loc = &snapshot.location;
     let mut files: BTreeSet<PathBuf> = BTreeSet::new();
     files.insert(loc.config_path.clone());
@@ -45,23 +47,26 @@ fn credential_files(snapshot: &StateSnapshot) -> Vec<PathBuf> {
             files.insert(agent.dir.join(name));
         }
     }
-    files.into_iter().filter(|p| p.is_file()).collect()
+    files
+        .into_iter()
+        .filter_map(|p| std::fs::metadata(&p).ok().filter(std::fs::Metadata::is_file).map(|m| (p, m)))
+        .collect()
 }
 
 #[cfg(unix)]
-fn mode_of(path: &Path) -> Option<u32> {
+fn mode_of(metadata: &std::fs::Metadata) -> Option<u32> {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).ok().map(|m| m.permissions().mode() & 0o777)
+    Some(metadata.permissions().mode() & 0o777)
 }
 
 #[cfg(not(unix))]
-fn mode_of(_: &Path) -> Option<u32> {
+fn mode_of(_: &std::fs::Metadata) -> Option<u32> {
     None
 }
 
-fn permissions(snapshot: &StateSnapshot, files: &[PathBuf], out: &mut Vec<Finding>) {
+fn permissions(snapshot: &StateSnapshot, files: &[(PathBuf, std::fs::Metadata)], out: &mut Vec<Finding>) {
     let dir = &snapshot.location.state_dir;
-    if let Some(mode) = mode_of(dir).filter(|m| m & 0o077 != 0) {
+    if let Some(mode) = std::fs::metadata(dir).ok().as_ref().and_then(mode_of).filter(|m| m & 0o077 != 0) {
         out.push(draft("state-dir-permissions", dir).finish(
             format!("the state dir has mode {mode:o}: other users of this host can look inside"),
             shown(snapshot, dir),
@@ -69,8 +74,8 @@ fn permissions(snapshot: &StateSnapshot, files: &[PathBuf], out: &mut Vec<Findin
             Some(Fix::Chmod { path: dir.clone(), mode: 0o700 }),
         ));
     }
-    for file in files {
-        let Some(mode) = mode_of(file).filter(|m| m & 0o077 != 0) else { continue };
+    for (file, metadata) in files {
+        let Some(mode) = mode_of(metadata).filter(|m| m & 0o077 != 0) else { continue };
         out.push(draft("file-permissions", file).finish(
             format!("{} has mode {mode:o}: readable by group or others, and it holds secrets", shown(snapshot, file)),
             shown(snapshot, file),
@@ -80,11 +85,24 @@ fn permissions(snapshot: &StateSnapshot, files: &[PathBuf], out: &mut Vec<Findin
     }
 }
 
-fn locks_and_temps(snapshot: &StateSnapshot, files: &[PathBuf], out: &mut Vec<Finding>) {
+fn locks_and_temps(snapshot: &StateSnapshot, files: &[(PathBuf, std::fs::Metadata)], out: &mut Vec<Finding>) {
     let now = SystemTime::now();
-    for file in files {
-        let lock = crate::write::lock::lock_path_for(file);
-        if let Ok(Some(LockState::Stale)) = inspect(&lock) {
+    // Each directory listed once (an agent's dir holds several of these files): a lock or a
+    // temp file can only sit beside its file, so the listing says whether to look closer.
+    let mut listings: HashMap<&Path, Option<Vec<OsString>>> = HashMap::new();
+    for (file, _) in files {
+        let Some(dir) = file.parent() else { continue };
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let listing = listings.entry(dir).or_insert_with(|| {
+            std::fs::read_dir(dir).ok().map(|entries| entries.filter_map(|e| e.ok()).map(|e| e.file_name()).collect())
+        });
+        // Unlisted (unreadable dir): look anyway, as for a lock that is there.
+        let lock_name = OsString::from(format!("{name}.lock"));
+        let lock_there = listing.as_ref().is_none_or(|names| names.contains(&lock_name));
+        if lock_there
+            && let lock = crate::write::lock::lock_path_for(file)
+            && let Ok(Some(LockState::Stale)) = inspect(&lock)
+        {
             out.push(draft("stale-lock", &lock).finish(
                 format!(
                     "{} is a lock its writer left behind (the process is gone, or it is older than 30 s); OpenClaw \
@@ -97,7 +115,11 @@ fn locks_and_temps(snapshot: &StateSnapshot, files: &[PathBuf], out: &mut Vec<Fi
                 Some(Fix::RemoveStaleLock { path: lock.clone() }),
             ));
         }
-        for temp in crate::write::atomic::leftover_temp_files(file) {
+        let temps = match listing {
+            Some(names) => crate::write::atomic::leftover_temps_among(dir, names, &name),
+            None => crate::write::atomic::leftover_temp_files(file),
+        };
+        for temp in temps {
             let old_enough = std::fs::metadata(&temp)
                 .and_then(|m| m.modified())
                 .is_ok_and(|t| now.duration_since(t).unwrap_or_default() > TEMP_GRACE);

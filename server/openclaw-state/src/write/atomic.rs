@@ -115,19 +115,25 @@ pub fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
 pub fn leftover_temp_files(file: &Path) -> Vec<PathBuf> {
     let Some(dir) = file.parent() else { return Vec::new() };
     let Some(name) = file.file_name().map(|n| n.to_string_lossy().into_owned()) else { return Vec::new() };
-    let prefix = format!("{name}.");
     let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
-    let mut found: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name().map(|n| n.to_string_lossy().into_owned()).is_some_and(|n| {
-                n.len() > prefix.len() + 4
-                    && n.starts_with(&prefix)
-                    && n.ends_with(".tmp")
-                    && !n[prefix.len()..].contains('/')
-            })
+    let names: Vec<std::ffi::OsString> = entries.filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    leftover_temps_among(dir, &names, &name)
+}
+
+/// [`leftover_temp_files`] of the file `file_name` in `dir`, from a listing of `dir` already made
+/// (`names`), so that a caller checking several files of one directory lists it once.
+pub fn leftover_temps_among(dir: &Path, names: &[std::ffi::OsString], file_name: &str) -> Vec<PathBuf> {
+    let prefix = format!("{file_name}.");
+    let mut found: Vec<PathBuf> = names
+        .iter()
+        .filter(|n| {
+            let n = n.to_string_lossy();
+            n.len() > prefix.len() + 4
+                && n.starts_with(&prefix)
+                && n.ends_with(".tmp")
+                && !n[prefix.len()..].contains('/')
         })
+        .map(|n| dir.join(n))
         .collect();
     found.sort();
     found
