@@ -211,12 +211,12 @@ impl GzipParts {
                 loop {
                     let consumed = usize::try_from(compress.total_in()).unwrap_or(usize::MAX);
                     out.reserve(part.len() / 8 + 64);
-                    let status = compress
+                    compress
                         .compress_vec(&part[consumed.min(part.len())..], &mut out, flate2::FlushCompress::Full)
                         .expect("deflate into a vector with room cannot fail");
-                    let done = usize::try_from(compress.total_in()).unwrap_or(usize::MAX) >= part.len()
-                        && out.len() < out.capacity();
-                    if done || status == flate2::Status::StreamEnd {
+                    // The flush is complete once all input is in and it left room unused.
+                    let all_in = usize::try_from(compress.total_in()).unwrap_or(usize::MAX) >= part.len();
+                    if all_in && out.len() < out.capacity() {
                         break;
                     }
                 }

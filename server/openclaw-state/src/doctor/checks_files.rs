@@ -115,11 +115,9 @@ fn locks_and_temps(snapshot: &StateSnapshot, files: &[(PathBuf, std::fs::Metadat
                 Some(Fix::RemoveStaleLock { path: lock.clone() }),
             ));
         }
-        let temps = match listing {
-            Some(names) => crate::write::atomic::leftover_temps_among(dir, names, &name),
-            None => crate::write::atomic::leftover_temp_files(file),
-        };
-        for temp in temps {
+        // Temp files are found only by listing (an unlistable dir hides them from any look).
+        let temps = listing.as_deref().map(|names| crate::write::atomic::leftover_temps_among(dir, names, &name));
+        for temp in temps.unwrap_or_default() {
             let old_enough = std::fs::metadata(&temp)
                 .and_then(|m| m.modified())
                 .is_ok_and(|t| now.duration_since(t).unwrap_or_default() > TEMP_GRACE);
